@@ -1,0 +1,149 @@
+package org.secateur.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.secateur.autograd.Anomaly;
+import org.secateur.autograd.GradMode;
+
+/**
+ * Reverse-mode accumulation over the recorded graph: visit tensors in reverse topological order, hand each
+ * function the summed gradient of its output, and add what it returns to its inputs' gradients.
+ *
+ * <p>With {@code createGraph} the backward functions run with recording on, so the gradients are themselves
+ * graph nodes and can be differentiated again; without it they run under no-grad and build nothing.
+ */
+public final class Backprop {
+    private Backprop() {}
+
+    /** {@code root.backward(seed)}: accumulate into the {@code grad} of every leaf that requires it. */
+    static void backward(Tensor root, Tensor seed) {
+        Shape.requireEqual("backward seed", root.shapeRef(), seed.shapeRef());
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward() on a tensor that does not require grad: nothing in its "
+                    + "history requires grad, or it was computed under noGrad");
+        }
+        run(new Tensor[] {root}, new Tensor[] {seed}, null, false);
+    }
+
+    /**
+     * Gradients of {@code sum_i <seeds[i], outputs[i]>} with respect to {@code inputs}; an input the outputs do
+     * not depend on gets zeros.
+     */
+    public static Tensor[] grad(Tensor[] outputs, Tensor[] seeds, Tensor[] inputs, boolean createGraph) {
+        for (int i = 0; i < outputs.length; i++) {
+            Shape.requireEqual("gradient seed for output " + i, outputs[i].shapeRef(), seeds[i].shapeRef());
+        }
+        Map<Tensor, Tensor> found = run(outputs, seeds, inputs, createGraph);
+        Tensor[] out = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor g = found.get(inputs[i]);
+            out[i] = g != null ? g : inputs[i].zerosLike();
+        }
+        return out;
+    }
+
+    /**
+     * Runs the backward pass. With {@code targets == null}, accumulates into leaves' {@code grad} (and retained
+     * non-leaves); otherwise returns the gradient of each target and touches no {@code grad} field.
+     */
+    private static Map<Tensor, Tensor> run(Tensor[] roots, Tensor[] seeds, Tensor[] targets, boolean createGraph) {
+        Set<Tensor> targetSet = null;
+        if (targets != null) {
+            targetSet = Collections.newSetFromMap(new IdentityHashMap<>());
+            Collections.addAll(targetSet, targets);
+        }
+        List<Tensor> order = topologicalOrder(roots, targetSet);
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        for (int i = 0; i < roots.length; i++) {
+            if (roots[i].requiresGrad()) {
+                grads.merge(roots[i], seeds[i], Tensor::add);
+            }
+        }
+        Map<Tensor, Tensor> result = new IdentityHashMap<>();
+        try (var mode = GradMode.set(createGraph)) {
+            for (int i = order.size() - 1; i >= 0; i--) {
+                Tensor t = order.get(i);
+                Tensor g = grads.remove(t);
+                if (g == null) {
+                    continue;
+                }
+                if (targetSet != null) {
+                    if (targetSet.contains(t)) {
+                        result.put(t, g);
+                    }
+                } else if (t.isLeaf() || t.retainsGrad()) {
+                    t.accumulateGrad(createGraph ? g : g.detach());
+                }
+                Function fn = t.gradFn();
+                if (fn == null) {
+                    continue;
+                }
+                Tensor[] in = fn.recordedInputs();
+                Tensor[] gin = fn.backward(g);
+                for (int k = 0; k < in.length; k++) {
+                    if (gin[k] == null || !in[k].requiresGrad()) {
+                        continue;
+                    }
+                    Shape.requireEqual("gradient from " + fn.name() + " for input " + k, in[k].shapeRef(),
+                            gin[k].shapeRef());
+                    if (Anomaly.isEnabled()) {
+                        gin[k].checkFinite("backward of " + fn.name() + " (input " + k + ")");
+                    }
+                    grads.merge(in[k], gin[k], Tensor::add);
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Tensors reachable from the roots through recorded functions, each after all of its inputs. With targets,
+     * keeps only tensors from which a target can be reached, so no work is spent on irrelevant branches.
+     */
+    private static List<Tensor> topologicalOrder(Tensor[] roots, Set<Tensor> targets) {
+        List<Tensor> order = new ArrayList<>();
+        Map<Tensor, Boolean> relevant = new IdentityHashMap<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        for (Tensor r : roots) {
+            if (r.requiresGrad() && !relevant.containsKey(r)) {
+                stack.push(new Object[] {r, 0});
+            }
+        }
+        // Iterative post-order DFS: deep graphs (long training unrolls, many layers) must not overflow the stack.
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Tensor t = (Tensor) frame[0];
+            int next = (Integer) frame[1];
+            if (next == 0 && relevant.containsKey(t)) {
+                stack.pop();
+                continue;
+            }
+            Tensor[] in = t.gradFn() == null ? null : t.gradFn().recordedInputs();
+            if (in != null && next < in.length) {
+                frame[1] = next + 1;
+                Tensor child = in[next];
+                if (child.requiresGrad() && !relevant.containsKey(child)) {
+                    stack.push(new Object[] {child, 0});
+                }
+                continue;
+            }
+            stack.pop();
+            boolean keep = targets == null || targets.contains(t);
+            if (!keep && in != null) {
+                for (Tensor c : in) {
+                    keep |= relevant.getOrDefault(c, false);
+                }
+            }
+            relevant.put(t, keep);
+            if (keep) {
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

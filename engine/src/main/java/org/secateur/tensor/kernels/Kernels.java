@@ -1,0 +1,67 @@
+package org.secateur.tensor.kernels;
+
+/**
+ * The hot loops of the engine. {@link ScalarKernels} is the plain reference and the float64 path;
+ * {@link PanamaKernels} overrides the float32 loops with the Vector API. {@link #get()} picks one at start-up,
+ * as Lucene's vectorization layer does.
+ *
+ * <p>Strided arguments named {@code as}/{@code bs} are element steps of 0 (broadcast one value) or 1 (contiguous).
+ * Matrices are row-major and contiguous.
+ */
+public interface Kernels {
+
+    /** {@code out[oo+i] = op(a[ao+i*as], b[bo+i*bs])} for {@code i < n}. */
+    void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n);
+
+    /** {@code out[oo+i] = op(a[ao+i*as], b[bo+i*bs])} for {@code i < n}. */
+    void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] out, int oo, int n);
+
+    /** {@code out[oo+i] = op(x[xo+i])} for {@code i < n}. */
+    void unary(UnaryOp op, float[] x, int xo, float[] out, int oo, int n);
+
+    /** {@code out[oo+i] = op(x[xo+i])} for {@code i < n}. */
+    void unary(UnaryOp op, double[] x, int xo, double[] out, int oo, int n);
+
+    /** Sums {@code x}, viewed as {@code [outer, r, inner]}, over its middle axis into {@code out[outer, inner]}. */
+    void sum(float[] x, int outer, int r, int inner, float[] out);
+
+    /** Sums {@code x}, viewed as {@code [outer, r, inner]}, over its middle axis into {@code out[outer, inner]}. */
+    void sum(double[] x, int outer, int r, int inner, double[] out);
+
+    /**
+     * Maximum of {@code x}, viewed as {@code [outer, r, inner]}, over its middle axis; {@code arg} receives the
+     * index along that axis of the first maximum (NaN counts as the maximum).
+     */
+    void max(float[] x, int outer, int r, int inner, float[] out, int[] arg);
+
+    /** As {@link #max(float[], int, int, int, float[], int[])} in float64. */
+    void max(double[] x, int outer, int r, int inner, double[] out, int[] arg);
+
+    /** {@code sum_i a[ao+i] * b[bo+i]}. */
+    float dot(float[] a, int ao, float[] b, int bo, int n);
+
+    /** {@code y[yo+i] += alpha * x[xo+i]}. */
+    void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
+
+    /**
+     * {@code C = op(A) op(B)} (or {@code C += ...} when {@code accumulate}), where {@code op(A)} is {@code m x k}
+     * (stored {@code k x m} when {@code transA}), {@code op(B)} is {@code k x n} (stored {@code n x k} when
+     * {@code transB}) and {@code C} is {@code m x n}.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int ao, float[] b, int bo,
+              float[] c, int co, boolean accumulate);
+
+    /** As the float32 {@code gemm}, in float64. */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, int ao, double[] b, int bo,
+              double[] c, int co, boolean accumulate);
+
+    /** The implementation chosen at start-up. */
+    static Kernels get() {
+        return KernelSelector.KERNELS;
+    }
+
+    /** The plain scalar reference, for tests and for comparison. */
+    static Kernels scalar() {
+        return KernelSelector.SCALAR;
+    }
+}

@@ -1,0 +1,269 @@
+package org.secateur.tensor.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float32 kernels on the Vector API (float64 falls through to the scalar reference). One species, chosen once
+ * as a {@code static final} constant: a species held anywhere else costs 10-25x. Each loop runs whole vectors
+ * up to {@code loopBound}, then finishes the tail with scalar code.
+ */
+final class PanamaKernels extends ScalarKernels {
+
+    /** The preferred species, or the width given by {@code -Dsecateur.vector.bits} (e.g. 256 to compare). */
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.vectorBitSize()
+            == Integer.getInteger("secateur.vector.bits", FloatVector.SPECIES_PREFERRED.vectorBitSize())
+            ? FloatVector.SPECIES_PREFERRED
+            : VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(
+                    Integer.getInteger("secateur.vector.bits")));
+
+    private static final int L = F.length();
+
+    @Override
+    public void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        if (n < L) {
+            super.binary(op, a, ao, as, b, bo, bs, out, oo, n);
+            return;
+        }
+        // Each operator is a constant at its call site so that C2 intrinsifies the inlined loop.
+        switch (op) {
+            case ADD -> arithmetic(VectorOperators.ADD, op, a, ao, as, b, bo, bs, out, oo, n);
+            case SUB -> arithmetic(VectorOperators.SUB, op, a, ao, as, b, bo, bs, out, oo, n);
+            case MUL -> arithmetic(VectorOperators.MUL, op, a, ao, as, b, bo, bs, out, oo, n);
+            case DIV -> arithmetic(VectorOperators.DIV, op, a, ao, as, b, bo, bs, out, oo, n);
+            case MAX -> arithmetic(VectorOperators.MAX, op, a, ao, as, b, bo, bs, out, oo, n);
+            case MIN -> arithmetic(VectorOperators.MIN, op, a, ao, as, b, bo, bs, out, oo, n);
+            case GT -> compare(VectorOperators.GT, op, a, ao, as, b, bo, bs, out, oo, n);
+            case GE -> compare(VectorOperators.GE, op, a, ao, as, b, bo, bs, out, oo, n);
+            case LT -> compare(VectorOperators.LT, op, a, ao, as, b, bo, bs, out, oo, n);
+            case LE -> compare(VectorOperators.LE, op, a, ao, as, b, bo, bs, out, oo, n);
+            case EQ -> compare(VectorOperators.EQ, op, a, ao, as, b, bo, bs, out, oo, n);
+            case NE -> compare(VectorOperators.NE, op, a, ao, as, b, bo, bs, out, oo, n);
+            default -> super.binary(op, a, ao, as, b, bo, bs, out, oo, n);
+        }
+    }
+
+    private static FloatVector load(float[] x, int off, int step, int i) {
+        return step == 0 ? FloatVector.broadcast(F, x[off]) : FloatVector.fromArray(F, x, off + i);
+    }
+
+    private static void arithmetic(VectorOperators.Binary vop, BinaryOp op, float[] a, int ao, int as,
+                                   float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            load(a, ao, as, i).lanewise(vop, load(b, bo, bs, i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = op.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compare(VectorOperators.Comparison vop, BinaryOp op, float[] a, int ao, int as,
+                                float[] b, int bo, int bs, float[] out, int oo, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            VectorMask<Float> m = load(a, ao, as, i).compare(vop, load(b, bo, bs, i));
+            zero.blend(one, m).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = op.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, float[] x, int xo, float[] out, int oo, int n) {
+        if (n < L) {
+            super.unary(op, x, xo, out, oo, n);
+            return;
+        }
+        switch (op) {
+            case NEG -> lanewise(VectorOperators.NEG, op, x, xo, out, oo, n);
+            case EXP -> lanewise(VectorOperators.EXP, op, x, xo, out, oo, n);
+            case LOG -> lanewise(VectorOperators.LOG, op, x, xo, out, oo, n);
+            case SQRT -> lanewise(VectorOperators.SQRT, op, x, xo, out, oo, n);
+            case TANH -> lanewise(VectorOperators.TANH, op, x, xo, out, oo, n);
+            case ABS -> lanewise(VectorOperators.ABS, op, x, xo, out, oo, n);
+            case SIGMOID -> sigmoid(x, xo, out, oo, n);
+            case RELU -> relu(x, xo, out, oo, n);
+            case STEP -> step(x, xo, out, oo, n);
+            case RECIPROCAL -> reciprocal(x, xo, out, oo, n);
+            case SQUARE -> square(x, xo, out, oo, n);
+            default -> super.unary(op, x, xo, out, oo, n);
+        }
+    }
+
+    private static void lanewise(VectorOperators.Unary vop, UnaryOp op, float[] x, int xo, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xo + i).lanewise(vop).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) op.apply(x[xo + i]);
+        }
+    }
+
+    /** {@code 1 / (1 + e^-x)}; for very negative x, e^-x overflows to infinity and the result is 0 as it should be. */
+    private static void sigmoid(float[] x, int xo, float[] out, int oo, int n) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + i);
+            one.div(one.add(v.neg().lanewise(VectorOperators.EXP))).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) UnaryOp.SIGMOID.apply(x[xo + i]);
+        }
+    }
+
+    private static void relu(float[] x, int xo, float[] out, int oo, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + i);
+            // blend rather than max: max(NaN, 0) would be NaN where ReLU's definition (x > 0 ? x : 0) gives 0
+            zero.blend(v, v.compare(VectorOperators.GT, zero)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) UnaryOp.RELU.apply(x[xo + i]);
+        }
+    }
+
+    private static void step(float[] x, int xo, float[] out, int oo, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + i);
+            zero.blend(one, v.compare(VectorOperators.GT, zero)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) UnaryOp.STEP.apply(x[xo + i]);
+        }
+    }
+
+    private static void reciprocal(float[] x, int xo, float[] out, int oo, int n) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            one.div(FloatVector.fromArray(F, x, xo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) UnaryOp.RECIPROCAL.apply(x[xo + i]);
+        }
+    }
+
+    private static void square(float[] x, int xo, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + i);
+            v.mul(v).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = x[xo + i] * x[xo + i];
+        }
+    }
+
+    @Override
+    public void sum(float[] x, int outer, int r, int inner, float[] out) {
+        if (inner == 1) {
+            for (int o = 0; o < outer; o++) {
+                out[o] = sumContiguous(x, o * r, r);
+            }
+            return;
+        }
+        // Accumulate whole rows: out[o, :] += x[o, i, :].
+        for (int o = 0; o < outer; o++) {
+            int dst = o * inner;
+            System.arraycopy(x, o * r * inner, out, dst, inner);
+            for (int i = 1; i < r; i++) {
+                addInto(x, (o * r + i) * inner, out, dst, inner);
+            }
+        }
+    }
+
+    private static float sumContiguous(float[] x, int off, int n) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
+        int i = 0;
+        int bound2 = n - n % (2 * L);
+        for (; i < bound2; i += 2 * L) {
+            s0 = s0.add(FloatVector.fromArray(F, x, off + i));
+            s1 = s1.add(FloatVector.fromArray(F, x, off + i + L));
+        }
+        if (i + L <= n) {
+            s0 = s0.add(FloatVector.fromArray(F, x, off + i));
+            i += L;
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += x[off + i];
+        }
+        return s;
+    }
+
+    private static void addInto(float[] x, int xo, float[] y, int yo, int n) {
+        int bound = F.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += L) {
+            FloatVector.fromArray(F, x, xo + j).add(FloatVector.fromArray(F, y, yo + j)).intoArray(y, yo + j);
+        }
+        for (; j < n; j++) {
+            y[yo + j] += x[xo + j];
+        }
+    }
+
+    @Override
+    public float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
+        FloatVector s2 = FloatVector.zero(F);
+        FloatVector s3 = FloatVector.zero(F);
+        int i = 0;
+        int bound4 = n - n % (4 * L);
+        for (; i < bound4; i += 4 * L) {
+            s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
+            s1 = FloatVector.fromArray(F, a, ao + i + L).fma(FloatVector.fromArray(F, b, bo + i + L), s1);
+            s2 = FloatVector.fromArray(F, a, ao + i + 2 * L).fma(FloatVector.fromArray(F, b, bo + i + 2 * L), s2);
+            s3 = FloatVector.fromArray(F, a, ao + i + 3 * L).fma(FloatVector.fromArray(F, b, bo + i + 3 * L), s3);
+        }
+        for (; i + L <= n; i += L) {
+            s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector va = FloatVector.broadcast(F, alpha);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xo + i).fma(va, FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int ao, float[] b, int bo,
+                     float[] c, int co, boolean accumulate) {
+        PanamaGemm.gemm(transA, transB, m, n, k, a, ao, b, bo, c, co, accumulate);
+    }
+}

@@ -177,6 +177,10 @@ final class PanamaKernels extends ScalarKernels {
 
     @Override
     public void sum(float[] x, int outer, int r, int inner, float[] out) {
+        if (r == 0) {
+            java.util.Arrays.fill(out, 0, outer * inner, 0f);
+            return;
+        }
         if (inner == 1) {
             for (int o = 0; o < outer; o++) {
                 out[o] = sumContiguous(x, o * r, r);

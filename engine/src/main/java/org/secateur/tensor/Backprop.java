@@ -84,7 +84,13 @@ public final class Backprop {
                     continue;
                 }
                 Tensor[] in = fn.recordedInputs();
-                Tensor[] gin = fn.backward(g);
+                Tensor[] gin;
+                try {
+                    gin = fn.backward(g);
+                } catch (ArithmeticException e) {
+                    // an anomaly inside a backward formula: say whose derivative it was
+                    throw new ArithmeticException("backward of " + fn.name() + ": " + e.getMessage());
+                }
                 for (int k = 0; k < in.length; k++) {
                     if (gin[k] == null || !in[k].requiresGrad()) {
                         continue;

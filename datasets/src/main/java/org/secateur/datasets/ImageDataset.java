@@ -54,6 +54,15 @@ public record ImageDataset(byte[] pixels, int[] labels, int channels, int height
         return channels * height * width;
     }
 
+    /** How many images each class has. */
+    public int[] classCounts() {
+        int[] c = new int[numClasses];
+        for (int l : labels) {
+            c[l]++;
+        }
+        return c;
+    }
+
     /** Pixel value in {@code [0, 255]}. */
     public int pixel(int image, int channel, int y, int x) {
         return pixels[((image * channels + channel) * height + y) * width + x] & 0xff;

@@ -167,6 +167,7 @@ public final class DataLoader<B extends Batch> implements AutoCloseable {
             return this;
         }
 
+        /** The loader with these options. */
         public DataLoader<B> build() {
             return new DataLoader<>(this);
         }

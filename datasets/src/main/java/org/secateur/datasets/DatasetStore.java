@@ -80,10 +80,9 @@ public final class DatasetStore {
             throw notFound(set, places, target, source, "Downloading from " + source.baseUrl() + " failed: "
                     + e.getMessage(), e);
         }
-        List<String> stillMissing = layout.missingIn(target);
-        if (!stillMissing.isEmpty()) {
-            throw new IllegalStateException("download of " + set.displayName() + " completed but " + target
-                    + " still lacks " + stillMissing);
+        if (!layout.missingIn(target).isEmpty()) {
+            throw notFound(set, places, target, source, "Downloading from " + source.baseUrl()
+                    + " succeeded, but its files do not include everything the dataset needs.", null);
         }
         return target;
     }

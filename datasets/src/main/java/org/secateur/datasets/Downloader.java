@@ -30,7 +30,11 @@ public final class Downloader {
 
     private final Duration timeout;
 
-    /** @param timeout the limit for connecting and for the response headers to arrive */
+    /**
+     * A downloader with the given timeout.
+     *
+     * @param timeout the limit for connecting and for the response headers to arrive
+     */
     public Downloader(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
@@ -63,6 +67,9 @@ public final class Downloader {
                     throw new IOException("GET " + url + " answered HTTP " + response.statusCode());
                 }
                 long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                if (total > MAX_BYTES) {
+                    throw new IOException(url + " announces " + total + " bytes, over the limit of " + MAX_BYTES);
+                }
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 long bytes;
                 try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {

@@ -10,9 +10,10 @@ import java.util.Optional;
  * An image dataset Secateur can find, download and read: its directory name, file layout, class names, canonical
  * download location with SHA-256 digests, and the system directories a distribution package installs it to.
  *
- * <p>The digests are those of the files served at the canonical locations, as published by torchvision's and
- * TensorFlow Datasets' checksum lists (each cross-checked against several independent projects). Debian's
- * {@code dataset-fashion-mnist} recompresses the files, so local copies are checked by parsing, not by digest.
+ * <p>The digests are those of the files served at the canonical locations, as listed in torchvision's dataset code
+ * and cross-checked against several independent projects that pin the same files. Debian's
+ * {@code dataset-fashion-mnist} recompresses the files (its digests differ), so files found on disk are checked by
+ * strict parsing, not by digest; only downloads are checked by digest.
  */
 public enum ImageSet {
     MNIST("mnist", "MNIST", new IdxLayout(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")),

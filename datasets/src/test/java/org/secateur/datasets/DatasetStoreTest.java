@@ -2,6 +2,7 @@ package org.secateur.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.net.URI;
@@ -162,7 +163,7 @@ class DatasetStoreTest {
         Path root = tmp.resolve("root");
         DatasetStore store = store(dirs(null, root), dead);
 
-        DatasetNotFoundException e = org.junit.jupiter.api.Assertions.assertThrows(DatasetNotFoundException.class,
+        DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class,
                 () -> store.locate(ImageSet.FASHION_MNIST));
 
         assertThat(e.missingFiles()).containsExactly("train-images-idx3-ubyte[.gz]", "train-labels-idx1-ubyte[.gz]",
@@ -180,6 +181,18 @@ class DatasetStoreTest {
                         + "train-images-idx3-ubyte.gz")
                 .contains(" into " + root.resolve("fashion-mnist") + "/");
         assertThat(regularFiles(root)).isEmpty();
+    }
+
+    @Test
+    void aSourceThatLacksFilesIsReportedAsSuch() throws IOException {
+        Map<String, byte[]> files = TestData.writeMnistLayout(tmp.resolve("upstream"), 8, 3, 1);
+        files.remove("t10k-labels-idx1-ubyte.gz");
+        try (LocalHttpServer server = new LocalHttpServer()) {
+            DatasetStore store = store(dirs(null, null), source(server, "/m/", files));
+            assertThatThrownBy(() -> store.locate(ImageSet.MNIST)).isInstanceOf(DatasetNotFoundException.class)
+                    .hasMessageStartingWith("MNIST not found: missing t10k-labels-idx1-ubyte[.gz].")
+                    .hasMessageContaining("succeeded, but its files do not include everything the dataset needs");
+        }
     }
 
     @Test

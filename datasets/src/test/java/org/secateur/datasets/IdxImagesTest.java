@@ -71,7 +71,7 @@ class IdxImagesTest {
     @Test
     void aMalformedFileNamesItself() throws IOException {
         TestData.writeIdxPair(dir, "img", "lbl", TestData.images(2, 1, 2, 2, 10, 1), false);
-        Files.write(dir.resolve("img"), new byte[] {0, 0, 8}, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        Files.write(dir.resolve("img"), new byte[] {0, 0, 8});
         assertThatThrownBy(() -> IdxImages.read(dir.resolve("img"), dir.resolve("lbl"), TestData.TEN))
                 .isInstanceOf(DatasetFormatException.class)
                 .hasMessage(dir.resolve("img") + ": dimension count at byte 3: file ends here (truncated)");

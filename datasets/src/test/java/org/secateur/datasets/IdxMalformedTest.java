@@ -2,6 +2,7 @@ package org.secateur.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.management.ThreadMXBean;
 import java.io.IOException;
@@ -27,7 +28,7 @@ class IdxMalformedTest {
     private DatasetFormatException rejects(String name, byte[] content, String field, long offset, String detail)
             throws IOException {
         Path f = file(name, content);
-        DatasetFormatException e = org.junit.jupiter.api.Assertions.assertThrows(DatasetFormatException.class,
+        DatasetFormatException e = assertThrows(DatasetFormatException.class,
                 () -> IdxReader.read(f));
         assertThat(e.file()).isEqualTo(f.toString());
         assertThat(e.field()).isEqualTo(field);

@@ -1,6 +1,7 @@
 package org.secateur.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.booleans;
@@ -74,10 +75,10 @@ class IdxRoundTripTest {
 
     @Test
     void valuesOutsideTheTypeAreRejectedWhenEncoding() {
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        assertThatIllegalArgumentException()
                 .isThrownBy(() -> IdxArray.of(IdxType.UNSIGNED_BYTE, new double[] {256}, 1))
                 .withMessageContaining("values[0] = 256.0 is not representable as UNSIGNED_BYTE");
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        assertThatIllegalArgumentException()
                 .isThrownBy(() -> IdxArray.of(IdxType.INT, new double[] {0, 1.5}, 2))
                 .withMessageContaining("values[1] = 1.5");
     }

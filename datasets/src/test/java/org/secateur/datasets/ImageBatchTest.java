@@ -2,12 +2,15 @@ package org.secateur.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.data.Offset.offset;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.secateur.tensor.DType;
 import org.secateur.tensor.Rng;
@@ -45,7 +48,7 @@ class ImageBatchTest {
                     for (int dy = -pad; dy <= pad && !found; dy++) {
                         for (int dx = -pad; dx <= pad && !found; dx++) {
                             for (boolean f : flip ? List.of(false, true) : List.of(false)) {
-                                found |= java.util.Arrays.equals(out,
+                                found |= Arrays.equals(out,
                                         expected(img.pixels(), 2, size, size + 1, dy, dx, f));
                             }
                         }
@@ -63,10 +66,10 @@ class ImageBatchTest {
         aug.apply(img.pixels(), 0, 1, 12, 12, new Rng(5), a);
         aug.apply(img.pixels(), 0, 1, 12, 12, new Rng(5), b);
         assertThat(a).containsExactly(b);
-        long distinct = java.util.stream.LongStream.range(0, 20).mapToObj(s -> {
+        long distinct = LongStream.range(0, 20).mapToObj(s -> {
             byte[] o = new byte[144];
             aug.apply(img.pixels(), 0, 1, 12, 12, new Rng(s), o);
-            return java.util.Arrays.toString(o);
+            return Arrays.toString(o);
         }).distinct().count();
         assertThat(distinct).isGreaterThan(5);
         byte[] same = new byte[144];
@@ -86,7 +89,7 @@ class ImageBatchTest {
             assertThat(t.shape()).containsExactly(2, 2, 1, 2);
             assertThat(t.dtype()).isEqualTo(dtype);
             assertThat(b.labels()).containsExactly(0, 1);
-            assertThat(t.toDoubleArray()).containsExactly(new double[] {1, -1, -0.5, -0.5, -1, 1, 0, 0.5}, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(t.toDoubleArray()).containsExactly(new double[] {1, -1, -0.5, -0.5, -1, 1, 0, 0.5}, offset(1e-6));
         }
     }
 

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.data.Offset.offset;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.secateur.tensor.DType;
+import org.secateur.tensor.Rng;
 import org.secateur.tensor.Tensor;
 
 /** The synthetic sets against their definitions, and their determinism. */
@@ -99,7 +102,7 @@ class SyntheticSetsTest {
         assertThat(d.targets(DType.F32).shape()).containsExactly(30, 2);
         double sq = 0;
         for (int r = 0; r < 30; r++) {
-            double[] x = java.util.Arrays.copyOfRange(d.inputs(), r * 4, r * 4 + 4);
+            double[] x = Arrays.copyOfRange(d.inputs(), r * 4, r * 4 + 4);
             double[] y = clean.teacher().predict(x);
             assertThat(new double[] {d.targets()[2 * r], d.targets()[2 * r + 1]}).containsExactly(y);
             assertThat(noisy.data().inputs()).containsExactly(d.inputs()); // same inputs, only the noise differs
@@ -111,7 +114,7 @@ class SyntheticSetsTest {
     @Test
     void teacherTensorsComputeTheSameFunction() {
         TeacherStudent.Teacher t = TeacherStudent.Teacher.random(new int[] {3, 4, 2},
-                new org.secateur.tensor.Rng(8));
+                new Rng(8));
         double[] x = {0.3, -1.2, 0.7};
         Tensor h = Tensor.of(x.clone(), 1, 3).matmul(t.weight(0, DType.F64), false, true).add(t.bias(0, DType.F64))
                 .tanh();
@@ -124,8 +127,8 @@ class SyntheticSetsTest {
         IndexSplit s = IndexSplit.random(100, 0.2, 4);
         assertThat(s.validation()).hasSize(20).isSorted();
         assertThat(s.train()).hasSize(80).isSorted();
-        int[] all = java.util.stream.IntStream.concat(java.util.Arrays.stream(s.train()),
-                java.util.Arrays.stream(s.validation())).sorted().toArray();
+        int[] all = IntStream.concat(Arrays.stream(s.train()),
+                Arrays.stream(s.validation())).sorted().toArray();
         assertThat(all).containsExactly(Rows.all(100));
         assertThat(IndexSplit.random(100, 0.2, 4).validation()).containsExactly(s.validation());
         assertThat(IndexSplit.random(100, 0.2, 5).validation()).isNotEqualTo(s.validation());

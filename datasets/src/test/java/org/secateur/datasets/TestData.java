@@ -10,8 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 import org.secateur.tensor.Rng;
 
@@ -64,7 +66,7 @@ final class TestData {
                 images(nTrain, 1, 4, 4, 10, seed), true);
         writeIdxPair(dir, "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
                 images(nTest, 1, 4, 4, 10, seed + 1), true);
-        Map<String, byte[]> files = new java.util.TreeMap<>();
+        Map<String, byte[]> files = new TreeMap<>();
         for (String f : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
             files.put(f, Files.readAllBytes(dir.resolve(f)));
@@ -74,7 +76,7 @@ final class TestData {
 
     /** The six CIFAR batch files of {@code perBatch} random images each, as name to bytes. */
     static Map<String, byte[]> cifarBatches(int perBatch, long seed, Path scratch) throws IOException {
-        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        Map<String, byte[]> out = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(CifarLayout.TRAIN);
         names.add(CifarLayout.TEST);
         for (int i = 0; i < names.size(); i++) {

@@ -67,14 +67,6 @@ final class FormatInput implements AutoCloseable {
         }
     }
 
-    String name() {
-        return name;
-    }
-
-    boolean compressed() {
-        return compressed;
-    }
-
     /** The exact content length, or -1 when unknown until the stream ends. */
     long length() {
         return length;

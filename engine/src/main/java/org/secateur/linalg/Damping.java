@@ -3,7 +3,7 @@ package org.secateur.linalg;
 /**
  * How much to add to the diagonal of a symmetric matrix before factorising it, {@code H + lambda I}: an absolute
  * {@code lambda}, or one relative to the mean of the diagonal, {@code lambda = percdamp * mean(diag(H))}, as the
- * {@code percdamp} option of OBC (Frantar, Singh & Alistarh 2022) and GPTQ (Frantar et al. 2023) sets it.
+ * {@code percdamp} option of OBC (Frantar, Singh &amp; Alistarh 2022) and GPTQ (Frantar et al. 2023) sets it.
  *
  * <p>With {@code retries > 0}, a factorisation that meets a non-positive pivot starts again with {@code lambda}
  * multiplied by {@code growth}, up to {@code retries} more times.

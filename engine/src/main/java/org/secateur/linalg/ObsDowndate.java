@@ -4,9 +4,9 @@ package org.secateur.linalg;
  * The inverse-Hessian downdate for removing one index: given {@code H^{-1}} and an index {@code q}, the inverse of
  * {@code H} with row and column {@code q} removed is
  * <pre>{@code H_{-q}^{-1} = (H^{-1} - H^{-1}_{:,q} H^{-1}_{q,:} / [H^{-1}]_qq)_{-q}}</pre>
- * (OBC, Frantar, Singh & Alistarh 2022, Lemma 1): one step of Gaussian elimination on {@code H^{-1}}, which
+ * (OBC, Frantar, Singh &amp; Alistarh 2022, Lemma 1): one step of Gaussian elimination on {@code H^{-1}}, which
  * ExactOBS applies after each pruned weight instead of re-inverting, and which underlies the OBS weight update
- * (Hassibi & Stork 1993, eq. 5).
+ * (Hassibi &amp; Stork 1993, eq. 5).
  *
  * <p>{@code H^{-1}} is taken as symmetric: column {@code q} is read as row {@code q}. The results are symmetric up to
  * rounding.

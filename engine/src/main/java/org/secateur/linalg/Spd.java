@@ -64,9 +64,9 @@ public final class Spd {
      *
      * <p>It needs no second factorisation: with {@code J} the reversal permutation and {@code J H J = M M^T},
      * {@code H^{-1} = (J M^{-T} J)(J M^{-1} J)}, and {@code J M^{-1} J} is upper triangular with a positive
-     * diagonal, hence the factor. So {@code H} is factorised from its last index backwards and one triangle inverted,
-     * at half the cost of inverse-then-factorise and without squaring the condition number. A failure names the
-     * index of {@code H} at which that backward elimination broke down.
+     * diagonal, hence the factor. So {@code H} is factorised from its last index backwards and one triangle inverted:
+     * half the work of inverting and factorising again, and the inverse, with its rounding, is never formed. A
+     * failure names the index of {@code H} at which that backward elimination broke down.
      */
     public static double[] inverseUpperFactor(double[] h, int n, Damping damping) {
         Matrices.requireSquare("h", h, n);

@@ -36,6 +36,38 @@ class CholeskyTest {
         });
     }
 
+    /** The unblocked right-looking algorithm on the upper factor, as a textbook writes it. */
+    private static double[] textbookUpper(double[] h, int n) {
+        double[] u = Matrices.transpose(h, n, n);
+        for (int k = 0; k < n; k++) {
+            double r = Math.sqrt(u[k * n + k]);
+            u[k * n + k] = r;
+            for (int j = k + 1; j < n; j++) {
+                u[k * n + j] /= r;
+            }
+            for (int i = k + 1; i < n; i++) {
+                for (int j = i; j < n; j++) {
+                    u[i * n + j] -= u[k * n + i] * u[k * n + j];
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                u[i * n + j] = 0;
+            }
+        }
+        return u;
+    }
+
+    @Test
+    void theBlockedParallelFactorIsTheTextbookFactorBitForBit() {
+        qt().withExamples(20).forAll(Generators.seeds(), integers().between(1, 3 * Cholesky.BLOCK + 5))
+                .checkAssert((seed, n) -> {
+                    double[] h = SpdCases.spd(seed, n, 2);
+                    assertThat(Cholesky.factor(h, n).upper()).as("n=%d", n).containsExactly(textbookUpper(h, n));
+                });
+    }
+
     @Test
     void onlyTheLowerTriangleIsRead() {
         qt().withExamples(30).forAll(Generators.seeds(), integers().between(2, 40)).checkAssert((seed, n) -> {

@@ -24,7 +24,8 @@ class DampingTest {
         assertThatThrownBy(() -> Damping.relative(Double.NaN))
                 .hasMessage("damping amount must be finite and >= 0, got NaN");
         assertThatThrownBy(() -> Damping.absolute(1).withRetries(-1, 10)).hasMessage("retries must be >= 0, got -1");
-        assertThatThrownBy(() -> Damping.absolute(1).withRetries(2, 1)).hasMessage("growth must be finite and > 1, got 1.0");
+        assertThatThrownBy(() -> Damping.absolute(1).withRetries(2, 1))
+                .hasMessage("growth must be finite and > 1, got 1.0");
         assertThatThrownBy(() -> Damping.none().withRetries(2, 10))
                 .hasMessage("retries need a positive damping amount to grow, got amount 0");
     }

@@ -76,7 +76,7 @@ class ObsDowndateTest {
         assertThatThrownBy(() -> ObsDowndate.removed(hInv, 3, 3))
                 .hasMessage("q = 3 is out of range for a 3 x 3 hInv");
         ObsDowndate.removeInPlace(hInv, 3, 1);
-        assertThatThrownBy(() -> ObsDowndate.removeInPlace(hInv, 3, 1)).hasMessage(
-                "hInv[1][1] = 0.0, expected finite and > 0 (an inverse of a positive definite matrix; already removed?)");
+        assertThatThrownBy(() -> ObsDowndate.removeInPlace(hInv, 3, 1)).hasMessage("hInv[1][1] = 0.0, expected "
+                + "finite and > 0 (an inverse of a positive definite matrix; already removed?)");
     }
 }

@@ -1,6 +1,7 @@
 package org.secateur.io;
 
 import java.util.Arrays;
+import java.util.Objects;
 import org.secateur.tensor.DType;
 import org.secateur.tensor.Shape;
 import org.secateur.tensor.Tensor;
@@ -39,6 +40,10 @@ public sealed interface TensorEntry {
 
     /** A float32 or float64 tensor, written as F32 or F64. F16 and BF16 data is read into float32 tensors. */
     record Floats(Tensor tensor) implements TensorEntry {
+        public Floats {
+            Objects.requireNonNull(tensor, "tensor");
+        }
+
         @Override
         public SafetensorsDType dtype() {
             return tensor.dtype() == DType.F32 ? SafetensorsDType.F32 : SafetensorsDType.F64;

@@ -10,7 +10,7 @@ import org.secateur.tensor.kernels.Parallel;
  * {@code torch.linalg.cholesky}. The factor is stored as {@code U = L^T} in row-major order, so that the update of
  * each remaining row by a finished one is a contiguous {@code axpy}.
  *
- * <p>The factorisation is right-looking and blocked: a panel of {@link #BLOCK} rows is finished, then every row
+ * <p>The factorisation is right-looking and blocked: a panel of 64 rows is finished, then every row
  * below is updated by the whole panel while the panel stays in cache. Each element still receives its updates in
  * the order of the unblocked algorithm, and the rows of the trailing update are split over threads, so the factor
  * is the same, bit for bit, for every block size and thread count.

@@ -75,7 +75,7 @@ public final class Losses {
      * independent of the temperature. Gradients flow into both arguments: pass a detached teacher, or compute it
      * under {@code GradMode.noGrad()}, when only the student learns.
      */
-    public static Tensor distillation(Tensor studentLogits, Tensor teacherLogits, double temperature) {
+    public static Tensor distillationKl(Tensor studentLogits, Tensor teacherLogits, double temperature) {
         requireScores("studentLogits", studentLogits);
         Shape.requireEqual("teacherLogits (studentLogits is " + Shape.str(studentLogits.shape()) + ")",
                 studentLogits.shape(), teacherLogits.shape());

@@ -50,7 +50,7 @@ public final class Gradients {
                 for (Parameter p : params) {
                     Tensor g = p.grad();
                     if (g != null) {
-                        p.data().setGrad(g.detach().mul(coef));
+                        p.data().setGrad(g.mul(coef));
                     }
                 }
             }

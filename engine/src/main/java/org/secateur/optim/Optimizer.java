@@ -79,7 +79,8 @@ public abstract class Optimizer {
         if (checkFinite) {
             Gradients.requireFinite(params);
         }
-        for (Parameter p : params) {
+        for (int k = 0; k < params.size(); k++) {
+            Parameter p = params.get(k);
             Tensor grad = p.grad();
             if (grad != null) {
                 State st = stateOf(p);

@@ -26,7 +26,7 @@ import org.secateur.testing.GradCheck;
  */
 class LayerGradientTest {
     private static final DType D = DType.F64;
-    private static final int EXAMPLES = 10;
+    private static final int EXAMPLES = 25;
 
     /** One random instance of a case: the inputs GradCheck varies, the function of them, and the parameters f uses. */
     record Instance(Tensor[] inputs, Function<Tensor[], Tensor> f, List<Parameter> params) {
@@ -109,13 +109,16 @@ class LayerGradientTest {
         }, true));
         c.add(new Case("AdaptiveAvgPool2d", r -> Instance.module(Pool2d.adaptiveAvg(dim(r, 3), dim(r, 3)),
                 n(r, dim(r, 2), dim(r, 2), dim(r, 5), dim(r, 5))), true));
+        // Training-mode batch norm gets at least four values per channel: with two nearly equal ones the batch
+        // deviation nears sqrt(eps), the third derivative explodes, and the finite-difference reference (not the
+        // exact Hessian-vector product) loses its accuracy.
         c.add(new Case("BatchNorm2d, training", r -> {
             int ch = dim(r, 3);
-            return Instance.module(affine(BatchNorm.batchNorm2d(ch), r), n(r, 1 + dim(r, 2), ch, dim(r, 3), dim(r, 3)));
+            return Instance.module(affine(BatchNorm.batchNorm2d(ch), r), n(r, 1 + dim(r, 2), ch, 1 + dim(r, 2), 2));
         }, true));
         c.add(new Case("BatchNorm1d [N, C], training", r -> {
             int ch = dim(r, 3);
-            return Instance.module(affine(BatchNorm.batchNorm1d(ch), r), n(r, 2 + r.nextInt(4), ch));
+            return Instance.module(affine(BatchNorm.batchNorm1d(ch), r), n(r, 4 + r.nextInt(3), ch));
         }, true));
         c.add(new Case("BatchNorm1d [N, C, L], eval", r -> {
             int ch = dim(r, 3);
@@ -210,7 +213,7 @@ class LayerGradientTest {
             int n = dim(r, 4);
             int k = 1 + dim(r, 4);
             double t = 0.5 + 4 * r.nextDouble();
-            return Instance.of(x -> Losses.distillation(x[0], x[1], t), n(r, n, k), n(r, n, k));
+            return Instance.of(x -> Losses.distillationKl(x[0], x[1], t), n(r, n, k), n(r, n, k));
         }, true));
         c.add(new Case("bceWithLogits", r -> {
             int[] s = {dim(r, 3), dim(r, 4)};

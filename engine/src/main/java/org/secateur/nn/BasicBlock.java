@@ -4,9 +4,9 @@ import org.secateur.tensor.Rng;
 import org.secateur.tensor.Tensor;
 
 /**
- * The ResNet basic block (He et al. 2016, Fig. 2 left; option B shortcuts): conv3x3-BN-ReLU-conv3x3-BN plus the
- * shortcut, then ReLU. The shortcut is the identity, or a 1x1 strided convolution with batch norm when the
- * stride or the channel count changes. Children are named as in torchvision ({@code conv1}, {@code bn1},
+ * The ResNet basic block (He et al. 2016, Fig. 5 left): conv3x3-BN-ReLU-conv3x3-BN plus the shortcut, then ReLU.
+ * The shortcut is the identity, or a 1x1 strided convolution with batch norm when the stride or the channel count
+ * changes (projection shortcuts, option B of §3.3). Children are named as in torchvision ({@code conv1}, {@code bn1},
  * {@code relu}, {@code conv2}, {@code bn2}, {@code downsample.0}, {@code downsample.1}), so state dicts line up;
  * as there, the one {@code relu} module runs twice per forward.
  */

@@ -11,11 +11,11 @@ import org.secateur.tensor.Tensor;
  * {@code BatchNorm1d} ({@code [N, C]} or {@code [N, C, L]}) and {@code BatchNorm2d} ({@code [N, C, H, W]}).
  *
  * <p>In training the batch mean and biased variance over every axis but 1 normalise the input, and the running
- * estimates move by {@code momentum} towards the batch mean and the <em>unbiased</em> batch variance (as
- * PyTorch); in evaluation the running estimates normalise. The normalisation is composed from tensor operations,
- * so it is differentiable twice through the batch statistics. Buffers carry PyTorch's names
- * ({@code running_mean}, {@code running_var}, {@code num_batches_tracked}); the batch count is a float like every
- * tensor here, exact up to 2^24 batches in float32.
+ * estimates move by {@code momentum} towards the batch mean and the <em>unbiased</em> batch variance (as PyTorch;
+ * Algorithm 2 uses the unbiased estimate for inference too); in evaluation the running estimates normalise. The
+ * normalisation is composed from tensor operations, so it is differentiable twice through the batch statistics.
+ * Buffers carry PyTorch's names ({@code running_mean}, {@code running_var}, {@code num_batches_tracked}); the batch
+ * count is a float like every tensor here, exact up to 2^24 batches in float32.
  */
 public final class BatchNorm extends Module {
     /** The input layouts: which ranks the layer accepts. */

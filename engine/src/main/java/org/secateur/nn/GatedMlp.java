@@ -4,7 +4,7 @@ import org.secateur.tensor.Rng;
 import org.secateur.tensor.Tensor;
 
 /**
- * The gated MLP of LLaMA-style transformers, SwiGLU (Shazeer 2020, eq. 6 with Swish_1 = SiLU):
+ * The gated MLP of LLaMA-style transformers, SwiGLU ({@code FFN_SwiGLU} of Shazeer 2020, §2, with Swish_1 = SiLU):
  * {@code (SiLU(x W_gate) * (x W_up)) W_down}. The pieces are child modules {@code gate}, {@code up}, {@code down}
  * (bias-free {@link Linear}s by default) and {@code act} ({@link Activation#silu()}), so a forward hook on
  * {@code act} can threshold the gate activations (CATS, Lee et al. 2024) without changing this class.

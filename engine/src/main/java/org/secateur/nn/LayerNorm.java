@@ -6,7 +6,7 @@ import org.secateur.tensor.Shape;
 import org.secateur.tensor.Tensor;
 
 /**
- * Layer normalisation (Ba, Kiros &amp; Hinton 2016, eq. 4) over the trailing dimensions {@code normalizedShape},
+ * Layer normalisation (Ba, Kiros &amp; Hinton 2016, §3) over the trailing dimensions {@code normalizedShape},
  * with an elementwise affine weight (ones) and bias (zeros) of that shape, as PyTorch's {@code LayerNorm}. The
  * statistics are the mean and biased variance of each sample, composed from tensor operations (twice
  * differentiable); training and evaluation behave alike.

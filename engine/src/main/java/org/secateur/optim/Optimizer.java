@@ -221,8 +221,8 @@ public abstract class Optimizer {
     }
 
     /**
-     * Zeroes the state buffers of {@code p} where {@code where} is non-zero, keeping its step count: RigL (Evci et
-     * al. 2020, §3) starts regrown connections with zero momentum.
+     * Zeroes the state buffers of {@code p} where {@code where} is non-zero, keeping its step count: dynamic sparse
+     * training (RigL, Evci et al. 2020) starts regrown connections afresh, with zero momentum.
      */
     public final void resetState(Parameter p, Tensor where) {
         requireOwned(p);

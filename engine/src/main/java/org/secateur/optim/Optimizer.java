@@ -61,6 +61,14 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("optimizer got an empty parameter list");
         }
         this.params = List.copyOf(params);
+        for (int i = 0; i < this.params.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (this.params.get(i) == this.params.get(j)) {
+                    throw new IllegalArgumentException(this.params.get(i) + " appears at positions " + j + " and " + i
+                            + " of the parameter list; it would be updated twice per step");
+                }
+            }
+        }
         this.stateNames = List.of(stateNames);
         this.s = new double[stateNames.length][CHUNK];
         setLr(lr);

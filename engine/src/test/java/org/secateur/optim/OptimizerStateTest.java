@@ -57,6 +57,8 @@ class OptimizerStateTest {
                 .hasMessageContaining("momentum_buffer").hasMessageContaining("exp_avg");
         assertThatThrownBy(() -> adam.resetState(Params.of(1.0))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not one of this optimizer's 1 parameters");
+        assertThatThrownBy(() -> new SGD(List.of(p, Params.of(2.0), p), 0.1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("positions 0 and 2");
     }
 
     @Test

@@ -24,10 +24,14 @@ public final class Models {
 
     /**
      * LeNet-300-100 (LeCun et al. 1998; the pruning benchmark of Han et al. 2015 and SNIP): 784-300-100-10 with
-     * ReLU, 266,610 parameters. Takes flattened {@code [N, 784]} images.
+     * ReLU, 266,610 parameters. A leading {@link Flatten} takes images {@code [N, 1, 28, 28]} or rows
+     * {@code [N, 784]}; the layers are {@code 1}, {@code 3} and {@code 5}.
      */
     public static Sequential lenet300100(Rng rng) {
-        return mlp(rng, Activation::relu, 784, 300, 100, 10);
+        return new Sequential(new Flatten(),
+                new Linear(784, 300, rng), Activation.relu(),
+                new Linear(300, 100, rng), Activation.relu(),
+                new Linear(100, 10, rng));
     }
 
     /**

@@ -65,6 +65,12 @@ public final class Backprop {
             }
         }
         Map<Tensor, Tensor> result = new IdentityHashMap<>();
+        // Storage already handed out as a gradient (or given as a seed): a backward formula may route one tensor to
+        // several inputs (add does), and two leaves must never share a gradient array that someone may scale.
+        Set<Object> handedOut = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor s : seeds) {
+            handedOut.add(s.storage());
+        }
         try (var mode = GradMode.set(createGraph)) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
@@ -74,10 +80,10 @@ public final class Backprop {
                 }
                 if (targetSet != null) {
                     if (targetSet.contains(t)) {
-                        result.put(t, g);
+                        result.put(t, owned(g, handedOut, createGraph));
                     }
                 } else if (t.isLeaf() || t.retainsGrad()) {
-                    t.accumulateGrad(createGraph ? g : g.detach());
+                    t.accumulateGrad(owned(createGraph ? g : g.detach(), handedOut, createGraph));
                 }
                 Function fn = t.gradFn();
                 if (fn == null) {
@@ -105,6 +111,14 @@ public final class Backprop {
             }
         }
         return result;
+    }
+
+    /** {@code g}, or a copy of it when its storage was already handed out (plain mode; graphs never alias). */
+    private static Tensor owned(Tensor g, Set<Object> handedOut, boolean createGraph) {
+        if (createGraph) {
+            return g;
+        }
+        return handedOut.add(g.storage()) ? g : g.copy();
     }
 
     /**

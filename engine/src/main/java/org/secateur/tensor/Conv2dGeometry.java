@@ -17,7 +17,8 @@ public record Conv2dGeometry(int channels, int height, int width, int kh, int kw
             throw new IllegalArgumentException("kernel " + kh + "x" + kw + ", stride " + sh + "x" + sw
                     + " and dilation " + dh + "x" + dw + " must be >= 1 and padding " + ph + "x" + pw + " >= 0");
         }
-        if (outSize(height, kh, sh, ph, dh) < 1 || outSize(width, kw, sw, pw, dw) < 1) {
+        // the padded input must hold the dilated kernel; checked before dividing (truncation would hide a miss)
+        if (height + 2 * ph - dh * (kh - 1) - 1 < 0 || width + 2 * pw - dw * (kw - 1) - 1 < 0) {
             throw new IllegalArgumentException("kernel " + kh + "x" + kw + " (dilation " + dh + "x" + dw
                     + ", padding " + ph + "x" + pw + ") does not fit input " + height + "x" + width);
         }

@@ -942,6 +942,11 @@ public final class Tensor {
         return f;
     }
 
+    /** The backing array, to tell whether two tensors share storage. */
+    Object storage() {
+        return f != null ? f : d;
+    }
+
     double[] d() {
         return d;
     }

@@ -99,6 +99,20 @@ class AutogradTest {
     }
 
     @Test
+    void leavesNeverShareGradientStorage() {
+        Tensor a = Tensor.vector(1.0, 2.0).requiresGrad(true);
+        Tensor b = Tensor.vector(3.0, 4.0).requiresGrad(true);
+        a.add(b).sum().backward();               // add routes one gradient tensor to both inputs
+        b.grad().scaleInPlace(10);
+        assertThat(a.grad().toDoubleArray()).containsExactly(1, 1);
+        Tensor seed = Tensor.vector(5.0, 6.0);
+        Tensor c = Tensor.vector(0.0, 0.0).requiresGrad(true);
+        c.backward(seed);
+        seed.fillInPlace(0);
+        assertThat(c.grad().toDoubleArray()).containsExactly(5, 6);
+    }
+
+    @Test
     void plainBackwardBuildsNoGraph() {
         Tensor w = Tensor.vector(1.0, 2.0).requiresGrad(true);
         Tensor[] g = Autograd.grad(w.exp().sum(), new Tensor[] {w}, false);

@@ -10,7 +10,8 @@ public final class Experiments {
     /** All experiments. */
     public static List<Experiment> all() {
         return List.of(
-                new SpiralsDemo());
+                new SpiralsDemo(),
+                new Baseline());
     }
 
     /** The experiment with this name. */

@@ -41,32 +41,58 @@ public interface Progress extends AutoCloseable {
         return new Lines(task, total, unit, out);
     }
 
-    /** me.tongfei's progress bar. */
+    /** Work shorter than this shows no progress at all: no flicker of bars for tasks that end at once. */
+    long QUIET_NANOS = 2_000_000_000L;
+
+    /** me.tongfei's progress bar, started once the task has run for {@link #QUIET_NANOS}. */
     final class Bar implements Progress {
-        private final ProgressBar bar;
+        private final String task;
+        private final long total;
+        private final String unit;
+        private final long start = System.nanoTime();
+        private long done;
+        private String status = "";
+        private ProgressBar bar;
 
         Bar(String task, long total, String unit) {
-            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" " + unit, 1)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).showSpeed().build();
+            this.task = task;
+            this.total = total;
+            this.unit = unit;
         }
 
         @Override
         public void step(long n) {
-            bar.stepBy(n);
+            done += n;
+            if (bar == null && System.nanoTime() - start > QUIET_NANOS) {
+                bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" " + unit, 1)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).showSpeed().build();
+                bar.stepTo(done);
+                bar.setExtraMessage(status);
+            } else if (bar != null) {
+                bar.stepBy(n);
+            }
         }
 
         @Override
         public void status(String text) {
-            bar.setExtraMessage(" " + text);
+            status = " " + text;
+            if (bar != null) {
+                bar.setExtraMessage(status);
+            }
         }
 
         @Override
         public void close() {
-            bar.close();
+            if (bar != null) {
+                bar.close();
+            }
         }
     }
 
-    /** A line at every tenth of the work or every 30 seconds, whichever comes first, with an ETA. */
+    /**
+     * A line at every tenth of the work or every 30 seconds, whichever comes first, with an ETA; silent for the
+     * first {@link #QUIET_NANOS}.
+     */
     final class Lines implements Progress {
         private final String task;
         private final long total;
@@ -90,7 +116,7 @@ public interface Progress extends AutoCloseable {
             done += n;
             long decile = done * 10 / total;
             long now = System.nanoTime();
-            if (decile > lastDecile || now - lastPrint > 30_000_000_000L) {
+            if (now - start > QUIET_NANOS && (decile > lastDecile || now - lastPrint > 30_000_000_000L)) {
                 lastDecile = decile;
                 lastPrint = now;
                 double elapsed = (now - start) / 1e9;

@@ -60,6 +60,33 @@ public final class Functional {
         return b == null ? y : y.add(b.reshape(1, o, 1, 1));
     }
 
+    /**
+     * Transposed 2-D convolution (the adjoint of {@link #conv2d} with respect to its input, PyTorch's
+     * {@code conv_transpose2d} without output padding): {@code x [N, C, H, W]} with {@code w [C, O, k, k]}, one group.
+     * Output size {@code (H - 1) stride - 2 padding + dilation (k - 1) + 1}.
+     */
+    public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, int stride, int padding, int dilation) {
+        if (x.rank() != 4 || w.rank() != 4 || w.size(0) != x.size(1) || w.size(2) != w.size(3)) {
+            throw new IllegalArgumentException("convTranspose2d: input " + Shape.str(x.shape()) + " and weight "
+                    + Shape.str(w.shape()) + " must be [N, C, H, W] and [C, O, k, k]");
+        }
+        int n = x.size(0);
+        int c = x.size(1);
+        int o = w.size(1);
+        int k = w.size(2);
+        int outH = (x.size(2) - 1) * stride - 2 * padding + dilation * (k - 1) + 1;
+        int outW = (x.size(3) - 1) * stride - 2 * padding + dilation * (k - 1) + 1;
+        Conv2dGeometry g = new Conv2dGeometry(o, outH, outW, k, k, stride, stride, padding, padding, dilation, dilation);
+        if (g.outHeight() != x.size(2) || g.outWidth() != x.size(3)) {
+            throw new IllegalArgumentException("convTranspose2d: input " + Shape.str(x.shape())
+                    + " is not a convolution output of size " + outH + "x" + outW);
+        }
+        // columns = W^T x, then col2im: exactly the input-gradient computation of conv2d
+        Tensor cols = w.reshape(c, o * k * k).matmul(x.reshape(n, c, -1), true, false);   // [N, O*k*k, H*W]
+        Tensor y = cols.fold(g);
+        return b == null ? y : y.add(b.reshape(1, o, 1, 1));
+    }
+
     /** The geometry of a square pooling window over each channel of {@code x [N, C, H, W]} separately. */
     private static Conv2dGeometry poolGeometry(Tensor x, int kernel, int stride, int padding, int dilation) {
         if (x.rank() != 4) {

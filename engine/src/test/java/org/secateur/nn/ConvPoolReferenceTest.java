@@ -158,4 +158,36 @@ class ConvPoolReferenceTest {
         Tensor x = Tensor.arange(5, D).reshape(1, 1, 1, 5);
         assertThat(Functional.adaptiveAvgPool2d(x, 1, 3).toDoubleArray()).containsExactly(0.5, 2.0, 3.5);
     }
+
+    /** The transposed convolution is the adjoint of the convolution: {@code <conv(x), y> = <x, convT(y)>}. */
+    @Test
+    void convTranspose2dIsTheAdjointOfConv2d() {
+        qt().withExamples(60).forAll(Generators.seeds()).checkAssert(seed -> {
+            Rng r = new Rng(seed);
+            int k = 1 + r.nextInt(4);
+            int dil = 1 + r.nextInt(2);
+            int pad = r.nextInt(k);
+            int stride = 1 + r.nextInt(3);
+            int span = dil * (k - 1) + 1;
+            // sizes for which convolution and its transpose map exactly between each other
+            int mh = r.nextInt(4);
+            int mw = r.nextInt(4);
+            int h = span - 2 * pad + stride * mh;
+            int w = span - 2 * pad + stride * mw;
+            if (h < 1 || w < 1) {
+                return;
+            }
+            int n = 1 + r.nextInt(2);
+            int c = 1 + r.nextInt(3);
+            int o = 1 + r.nextInt(3);
+            Tensor x = Generators.normal(r.nextLong(), D, n, c, h, w);
+            Tensor wt = Generators.normal(r.nextLong(), D, o, c, k, k);
+            Tensor y = Generators.normal(r.nextLong(), D, n, o, mh + 1, mw + 1);
+            double left = Functional.conv2d(x, wt, null, stride, pad, dil, 1).mul(y).sum().item();
+            Tensor xt = Functional.convTranspose2d(y, wt, null, stride, pad, dil);
+            assertThat(xt.shape()).containsExactly(n, c, h, w);
+            double right = x.mul(xt).sum().item();
+            assertThat(right).isCloseTo(left, within(1e-10 * Math.max(1, Math.abs(left))));
+        });
+    }
 }

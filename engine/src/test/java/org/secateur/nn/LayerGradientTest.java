@@ -19,7 +19,7 @@ import org.secateur.testing.GradCheck;
 
 /**
  * Every layer and every loss against central differences in float64, as a function of its inputs (through
- * {@link GradCheck}) and of its parameters (through {@link ParameterGradCheck}, which drives the module's own
+ * {@link GradCheck}) and of its parameters (GradCheck on the live parameter leaves, through the module's own
  * forward). Smooth ones also get the second-order checks: exact Hessian-vector products against differences of
  * gradients, and Hessian symmetry. The output is squared for those, so that layers linear in an argument (conv,
  * linear, pools) still carry a non-zero Hessian and their double backward is exercised.
@@ -239,7 +239,7 @@ class LayerGradientTest {
     Stream<DynamicTest> gradientsWithRespectToParameters() {
         return allCases().filter(c -> !sample(c).params().isEmpty())
                 .map(c -> DynamicTest.dynamicTest(c.name(), () -> forEachInstance(c, (seed, in) ->
-                        assertThat(ParameterGradCheck.gradientError(output(in), seed, in.params()))
+                        assertThat(GradCheck.gradientError(output(in), seed, leaves(in.params())))
                                 .as("%s: parameter gradient error for %s", c, shapes(in.inputs())).isLessThan(1e-6))));
     }
 
@@ -259,9 +259,9 @@ class LayerGradientTest {
         }
         if (!in.params().isEmpty()) {
             Supplier<Tensor> out = () -> output(in).get().square();
-            assertThat(ParameterGradCheck.hessianVectorError(out, seed, in.params()))
+            assertThat(GradCheck.hessianVectorError(out, seed, leaves(in.params())))
                     .as("%s: parameter HVP error for %s", c, shapes(in.inputs())).isLessThan(1e-5);
-            assertThat(ParameterGradCheck.hessianAsymmetry(out, seed, in.params()))
+            assertThat(GradCheck.hessianAsymmetry(out, seed, leaves(in.params())))
                     .as("%s: parameter Hessian asymmetry for %s", c, shapes(in.inputs())).isLessThan(1e-9);
         }
     }
@@ -291,5 +291,10 @@ class LayerGradientTest {
             sb.append(Shape.str(t.shape()));
         }
         return sb.toString();
+    }
+
+    /** The parameters' live value tensors, which the checks perturb in place and restore. */
+    private static Tensor[] leaves(java.util.List<Parameter> params) {
+        return params.stream().map(Parameter::data).toArray(Tensor[]::new);
     }
 }

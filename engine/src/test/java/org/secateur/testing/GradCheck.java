@@ -1,6 +1,7 @@
 package org.secateur.testing;
 
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.secateur.autograd.Autograd;
 import org.secateur.autograd.GradMode;
 import org.secateur.tensor.DType;
@@ -12,6 +13,10 @@ import org.secateur.tensor.Tensor;
  * against central differences, and exact Hessian-vector products against central differences of the gradient.
  * A random projection {@code <w, f(x)>} turns any output into a scalar, so one gradient checks a random linear
  * combination of the Jacobian's rows: a wrong entry shows with probability one.
+ *
+ * <p>Each check comes in two forms: for a function of inputs (checked at fresh copies of them), and for a
+ * computation that reads live leaf tensors (a module's parameters, {@code Parameter.data()}), which are perturbed
+ * in place and restored bit for bit.
  */
 public final class GradCheck {
     private GradCheck() {}
@@ -19,17 +24,33 @@ public final class GradCheck {
     /** Step of the central differences: balances truncation (h^2) and cancellation (eps/h) error in float64. */
     public static final double EPS = 1e-6;
 
+    /** Step along a direction for differences of the gradient. */
+    private static final double HVP_STEP = 10 * EPS;
+
     /** The largest |analytic - numeric| / max(1, |numeric|) over all input elements. */
     public static double gradientError(Function<Tensor[], Tensor> f, long seed, Tensor... inputs) {
         Tensor[] x = leaves(inputs);
-        Tensor w = projection(f, x, seed);
-        Tensor[] analytic = Autograd.grad(project(f, x, w), x, false);
+        return gradientError(() -> f.apply(x), seed, x);
+    }
+
+    /** As {@link #gradientError(Function, long, Tensor...)} with respect to the live leaves {@code x}. */
+    public static double gradientError(Supplier<Tensor> f, long seed, Tensor... x) {
+        requireF64(x);
+        Tensor w = projection(f, seed);
+        Tensor[] analytic = Autograd.grad(project(f, w), x, false);
         double worst = 0;
-        for (int i = 0; i < x.length; i++) {
-            for (int j = 0; j < x[i].numel(); j++) {
-                double numeric = centralDifference(f, x, w, i, j);
-                double err = Math.abs(analytic[i].getFlat(j) - numeric) / Math.max(1, Math.abs(numeric));
-                worst = Math.max(worst, err);
+        try (var off = GradMode.noGrad()) {
+            for (int i = 0; i < x.length; i++) {
+                for (int j = 0; j < x[i].numel(); j++) {
+                    double orig = x[i].getFlat(j);
+                    x[i].setFlat(j, orig + EPS);
+                    double up = project(f, w).item();
+                    x[i].setFlat(j, orig - EPS);
+                    double down = project(f, w).item();
+                    x[i].setFlat(j, orig);
+                    double numeric = (up - down) / (2 * EPS);
+                    worst = Math.max(worst, relativeError(analytic[i].getFlat(j), numeric));
+                }
             }
         }
         return worst;
@@ -41,17 +62,22 @@ public final class GradCheck {
      */
     public static double hessianVectorError(Function<Tensor[], Tensor> f, long seed, Tensor... inputs) {
         Tensor[] x = leaves(inputs);
-        Tensor w = projection(f, x, seed);
+        return hessianVectorError(() -> f.apply(x), seed, x);
+    }
+
+    /** As {@link #hessianVectorError(Function, long, Tensor...)} with respect to the live leaves {@code x}. */
+    public static double hessianVectorError(Supplier<Tensor> f, long seed, Tensor... x) {
+        requireF64(x);
+        Tensor w = projection(f, seed);
         Tensor[] v = randomLike(x, new Rng(seed ^ 0x5DEECE66DL));
-        Tensor[] hv = Autograd.hessianVectorProduct(() -> project(f, x, w), x, v);
-        Tensor[] plus = gradAt(f, x, w, v, EPS * 10);
-        Tensor[] minus = gradAt(f, x, w, v, -EPS * 10);
+        Tensor[] hv = Autograd.hessianVectorProduct(() -> project(f, w), x, v);
+        Tensor[] plus = gradAt(f, w, x, v, HVP_STEP);
+        Tensor[] minus = gradAt(f, w, x, v, -HVP_STEP);
         double worst = 0;
         for (int i = 0; i < x.length; i++) {
             for (int j = 0; j < x[i].numel(); j++) {
-                double numeric = (plus[i].getFlat(j) - minus[i].getFlat(j)) / (2 * EPS * 10);
-                double err = Math.abs(hv[i].getFlat(j) - numeric) / Math.max(1, Math.abs(numeric));
-                worst = Math.max(worst, err);
+                double numeric = (plus[i].getFlat(j) - minus[i].getFlat(j)) / (2 * HVP_STEP);
+                worst = Math.max(worst, relativeError(hv[i].getFlat(j), numeric));
             }
         }
         return worst;
@@ -60,59 +86,69 @@ public final class GradCheck {
     /** {@code |u.(Hv) - v.(Hu)| / max(1, |u.(Hv)|)}: the Hessian of a smooth function is symmetric. */
     public static double hessianAsymmetry(Function<Tensor[], Tensor> f, long seed, Tensor... inputs) {
         Tensor[] x = leaves(inputs);
-        Tensor w = projection(f, x, seed);
+        return hessianAsymmetry(() -> f.apply(x), seed, x);
+    }
+
+    /** As {@link #hessianAsymmetry(Function, long, Tensor...)} with respect to the live leaves {@code x}. */
+    public static double hessianAsymmetry(Supplier<Tensor> f, long seed, Tensor... x) {
+        requireF64(x);
+        Tensor w = projection(f, seed);
         Rng rng = new Rng(seed + 17);
         Tensor[] u = randomLike(x, rng);
         Tensor[] v = randomLike(x, rng);
-        Tensor[] hv = Autograd.hessianVectorProduct(() -> project(f, x, w), x, v);
-        Tensor[] hu = Autograd.hessianVectorProduct(() -> project(f, x, w), x, u);
-        double uhv = dot(u, hv);
-        double vhu = dot(v, hu);
+        double uhv = dot(u, Autograd.hessianVectorProduct(() -> project(f, w), x, v));
+        double vhu = dot(v, Autograd.hessianVectorProduct(() -> project(f, w), x, u));
         return Math.abs(uhv - vhu) / Math.max(1, Math.abs(uhv));
     }
 
+    private static double relativeError(double analytic, double numeric) {
+        return Math.abs(analytic - numeric) / Math.max(1, Math.abs(numeric));
+    }
+
+    /** Fresh float64 leaves holding copies of the inputs. */
     private static Tensor[] leaves(Tensor[] inputs) {
         Tensor[] x = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            if (inputs[i].dtype() != DType.F64) {
-                throw new IllegalArgumentException("gradient checks need float64 inputs");
-            }
             x[i] = inputs[i].copy().requiresGrad(true);
         }
         return x;
     }
 
-    private static Tensor projection(Function<Tensor[], Tensor> f, Tensor[] x, long seed) {
+    private static void requireF64(Tensor[] x) {
+        for (Tensor t : x) {
+            if (t.dtype() != DType.F64) {
+                throw new IllegalArgumentException("gradient checks need float64 tensors (module.to(F64)), got "
+                        + t.dtype());
+            }
+        }
+    }
+
+    private static Tensor projection(Supplier<Tensor> f, long seed) {
         Tensor y;
         try (var off = GradMode.noGrad()) {
-            y = f.apply(x);
+            y = f.get();
         }
         return Tensor.normal(new Rng(seed), 0, 1, DType.F64, y.shape());
     }
 
-    private static Tensor project(Function<Tensor[], Tensor> f, Tensor[] x, Tensor w) {
-        return f.apply(x).mul(w).sum();
+    private static Tensor project(Supplier<Tensor> f, Tensor w) {
+        return f.get().mul(w).sum();
     }
 
-    private static double centralDifference(Function<Tensor[], Tensor> f, Tensor[] x, Tensor w, int i, int j) {
-        try (var off = GradMode.noGrad()) {
-            double orig = x[i].getFlat(j);
-            x[i].setFlat(j, orig + EPS);
-            double up = project(f, x, w).item();
-            x[i].setFlat(j, orig - EPS);
-            double down = project(f, x, w).item();
-            x[i].setFlat(j, orig);
-            return (up - down) / (2 * EPS);
-        }
-    }
-
-    /** Gradient of the projection at {@code x + t v}. */
-    private static Tensor[] gradAt(Function<Tensor[], Tensor> f, Tensor[] x, Tensor w, Tensor[] v, double t) {
-        Tensor[] xs = new Tensor[x.length];
+    /** The gradient at {@code x + t v}, with {@code x} restored bit for bit afterwards. */
+    private static Tensor[] gradAt(Supplier<Tensor> f, Tensor w, Tensor[] x, Tensor[] v, double t) {
+        Tensor[] saved = new Tensor[x.length];
         for (int i = 0; i < x.length; i++) {
-            xs[i] = x[i].copy().addInPlace(t, v[i]).requiresGrad(true);
+            saved[i] = x[i].copy();
+            x[i].addInPlace(t, v[i]);
         }
-        return Autograd.grad(project(f, xs, w), xs, false);
+        try {
+            return Autograd.grad(project(f, w), x, false);
+        } finally {
+            for (int i = 0; i < x.length; i++) {
+                x[i].copyFromInPlace(saved[i]);
+            }
+        }
     }
 
     private static Tensor[] randomLike(Tensor[] x, Rng rng) {

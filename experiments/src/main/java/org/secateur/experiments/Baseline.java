@@ -56,6 +56,7 @@ final class Baseline implements Experiment {
                 .config("optimizer", "SGD momentum 0.9, weight decay 5e-4, cosine learning rate")
                 .config("normalization", Normalization.FASHION_MNIST.toString());
         List<List<?>> table = new ArrayList<>();
+        List<Plots.Series> curves = new ArrayList<>();
         for (Recipe r : recipes) {
             Module model = r.model().apply(ctx.rng().split());
             SGD sgd = new SGD(model.parameters(), r.lr(), 0.9, 5e-4);
@@ -63,6 +64,8 @@ final class Baseline implements Experiment {
             double best = 0;
             Training.EpochStats last = null;
             Training.Evaluation eval = null;
+            double[] epochs = new double[r.epochs()];
+            double[] accuracy = new double[r.epochs()];
             try (DataLoader<LabelledBatch> trainLoader = Data.trainLoader(train, Normalization.FASHION_MNIST, batch,
                     ctx.seed()); DataLoader<LabelledBatch> testLoader = Data.evalLoader(test, Normalization.FASHION_MNIST)) {
                 for (int e = 0; e < r.epochs(); e++) {
@@ -71,6 +74,8 @@ final class Baseline implements Experiment {
                     lr.step();
                     eval = ctx.stage(r.name() + " evaluation", () -> Training.evaluate(model, testLoader));
                     best = Math.max(best, eval.accuracy());
+                    epochs[e] = e + 1;
+                    accuracy[e] = 100 * eval.accuracy();
                     ctx.log("%s %s, test accuracy %.2f%%", r.name(), last, 100 * eval.accuracy());
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("model", r.name());
@@ -83,6 +88,7 @@ final class Baseline implements Experiment {
                     ctx.report().row(row);
                 }
             }
+            curves.add(new Plots.Series(r.name(), epochs, accuracy));
             String key = r.name().toLowerCase().replace("-", "_");
             ctx.report().metric(key + "_test_accuracy", eval.accuracy())
                     .metric(key + "_epoch_seconds", last.seconds())
@@ -95,6 +101,9 @@ final class Baseline implements Experiment {
         }
         ctx.report().table("Fashion-MNIST baselines", List.of("model", "parameters", "epochs", "test accuracy",
                 "best epoch", "target", "s/epoch", "train images/s", "inference images/s"), table);
+        Plots.line(ctx.report().dir().resolve("accuracy.png"), "Fashion-MNIST test accuracy", "epoch",
+                "test accuracy (%)", curves);
+        ctx.report().plot("accuracy.png", "test accuracy per epoch");
     }
 
     private static String pct(double x) {

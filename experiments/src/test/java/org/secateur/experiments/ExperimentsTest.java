@@ -94,6 +94,7 @@ class ExperimentsTest {
         assertThat(json.get("status").asText()).isEqualTo("completed");
         assertThat(Files.readString(r.dir().resolve("table.md"))).contains("LeNet-300-100").contains("LeNet-5");
         assertThat(Files.readAllLines(r.dir().resolve("results.csv"))).hasSize(1 + 2 + 2);
+        assertThat(Files.size(r.dir().resolve("accuracy.png"))).isGreaterThan(1000);
         // two short epochs on 4,096 images: far above chance (10%)
         assertThat(json.get("results").get("lenet_300_100_test_accuracy").asDouble()).isGreaterThan(0.6);
     }

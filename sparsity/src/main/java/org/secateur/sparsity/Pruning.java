@@ -115,7 +115,7 @@ public final class Pruning {
     }
 
     private static Tensor single(Parameter p, Pruner pruner, Tensor scores) {
-        Map<String, Parameter> params = Map.of(p.toString(), p);
-        return pruner.prune(params, new Scores.PerEntry(Map.of(p.toString(), scores))).get(p.toString());
+        String name = p.toString();
+        return pruner.prune(Map.of(name, p), new Scores.PerEntry(Map.of(name, scores))).get(name);
     }
 }

@@ -1,0 +1,54 @@
+package org.secateur.sparsity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.secateur.tensor.Rng;
+import org.secateur.testing.Generators;
+
+/** The quickselect threshold agrees with a sort, including on heavily tied and adversarially ordered scores. */
+class SelectionTest {
+
+    @Test
+    void thresholdAndTiesMatchASortedCopy() {
+        qt().withExamples(300).forAll(Generators.seeds()).checkAssert(seed -> {
+            Rng r = new Rng(seed);
+            int n = 1 + r.nextInt(r.nextInt(2) == 0 ? 20 : 5000);
+            // few distinct values half of the time: ties everywhere
+            int distinct = r.nextInt(2) == 0 ? 1 + r.nextInt(4) : Integer.MAX_VALUE;
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = distinct == Integer.MAX_VALUE ? r.nextGaussian() : r.nextInt(distinct);
+            }
+            switch (r.nextInt(3)) {
+                case 0 -> Arrays.sort(a);
+                case 1 -> { Arrays.sort(a); reverse(a); }
+                default -> { }
+            }
+            int k = 1 + r.nextInt(n);
+            double[] sorted = a.clone();
+            Arrays.sort(sorted);
+            Selection.Threshold t = Selection.lowest(a.clone(), k);
+            assertThat(t.value()).isEqualTo(sorted[k - 1]);
+            long below = Arrays.stream(sorted).filter(v -> v < t.value()).count();
+            assertThat(t.ties()).isEqualTo(k - below).isPositive();
+        });
+    }
+
+    @Test
+    void signedZerosAreOneValue() {
+        Selection.Threshold t = Selection.lowest(new double[] {0.0, -0.0, 0.0, 1}, 2);
+        assertThat(t.value()).isZero();
+        assertThat(t.ties()).isEqualTo(2);
+    }
+
+    private static void reverse(double[] a) {
+        for (int i = 0, j = a.length - 1; i < j; i++, j--) {
+            double t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}

@@ -25,16 +25,18 @@ public record SparsityReport(List<LayerSparsity> layers) {
     /** The report of {@code model} for inputs of shape {@code inputShape} without the batch dimension. */
     public static SparsityReport of(Module model, int... inputShape) {
         Map<String, Parameter> weights = Pruning.prunableWeights(model);
-        Map<Parameter, Module> owners = new IdentityHashMap<>();
-        model.namedModules().values().forEach(m -> m.namedParameters().values().forEach(p -> owners.putIfAbsent(p, m)));
+        Map<String, Module> modules = model.namedModules();
         Map<Parameter, long[]> positions = new IdentityHashMap<>();
         List<ForwardHook.Handle> hooks = new ArrayList<>();
         boolean training = model.isTraining();
         try (var off = GradMode.noGrad()) {
-            for (Parameter w : weights.values()) {
+            for (Map.Entry<String, Parameter> e : weights.entrySet()) {
+                Parameter w = e.getValue();
                 long[] count = new long[1];
                 positions.put(w, count);
-                hooks.add(owners.get(w).addForwardHook(ForwardHook.observer(
+                // "features.0.weight" belongs to the layer "features.0"
+                Module layer = modules.get(e.getKey().substring(0, Math.max(0, e.getKey().lastIndexOf('.'))));
+                hooks.add(layer.addForwardHook(ForwardHook.observer(
                         (m, in, out) -> count[0] += out.numel() / ((long) out.size(0) * w.shape()[0]))));
             }
             int[] shape = new int[inputShape.length + 1];

@@ -1,5 +1,6 @@
 package org.secateur.sparsity;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,9 +37,13 @@ final class MaskSelection {
     static boolean[] alive(Parameter p, Groups groups) {
         boolean[] alive = new boolean[groups.count()];
         Tensor mask = p.mask();
+        if (mask == null) {
+            Arrays.fill(alive, true);
+            return alive;
+        }
         for (int g = 0; g < alive.length; g++) {
             for (int j = 0; j < groups.size() && !alive[g]; j++) {
-                alive[g] = mask == null || mask.getFlat(groups.member(g, j)) != 0;
+                alive[g] = mask.getFlat(groups.member(g, j)) != 0;
             }
         }
         return alive;

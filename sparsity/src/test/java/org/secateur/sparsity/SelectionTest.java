@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.secateur.tensor.Rng;
 import org.secateur.testing.Generators;
 
-/** The quickselect threshold agrees with a sort, including on heavily tied and adversarially ordered scores. */
+/** The radix-select threshold agrees with a sort, on tied, sorted, signed, tiny, huge and infinite scores. */
 class SelectionTest {
 
     @Test
@@ -19,8 +19,12 @@ class SelectionTest {
             // few distinct values half of the time: ties everywhere
             int distinct = r.nextInt(2) == 0 ? 1 + r.nextInt(4) : Integer.MAX_VALUE;
             double[] a = new double[n];
+            double[] special = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, -0.0, Double.MIN_VALUE, -Double.MAX_VALUE};
             for (int i = 0; i < n; i++) {
-                a[i] = distinct == Integer.MAX_VALUE ? r.nextGaussian() : r.nextInt(distinct);
+                a[i] = distinct == Integer.MAX_VALUE ? r.nextGaussian() * Math.exp(10 * r.nextGaussian()) : r.nextInt(distinct);
+                if (r.nextInt(50) == 0) {
+                    a[i] = special[r.nextInt(special.length)];
+                }
             }
             switch (r.nextInt(3)) {
                 case 0 -> Arrays.sort(a);

@@ -80,6 +80,11 @@ public sealed interface Granularity {
     /** Single weights: every entry is its own group. */
     record Unstructured() implements Granularity {
         @Override
+        public String toString() {
+            return "unstructured";
+        }
+
+        @Override
         public Groups groups(int[] shape) {
             return Groups.of(new int[] {Shape.numel(shape)}, new boolean[] {false});
         }
@@ -90,6 +95,11 @@ public sealed interface Granularity {
      * in PyTorch).
      */
     record Vector(int axis) implements Granularity {
+        @Override
+        public String toString() {
+            return "vectors along axis " + axis;
+        }
+
         @Override
         public Groups groups(int[] shape) {
             int a = axis < 0 ? axis + shape.length : axis;
@@ -106,6 +116,11 @@ public sealed interface Granularity {
     /** Whole 2-D kernels: entries sharing the output and input channel of a conv weight {@code [out, in, kh, kw]}. */
     record Kernel() implements Granularity {
         @Override
+        public String toString() {
+            return "kernels";
+        }
+
+        @Override
         public Groups groups(int[] shape) {
             if (shape.length < 3) {
                 throw new IllegalArgumentException("kernel granularity needs a conv weight [out, in, kh, kw], got "
@@ -120,6 +135,11 @@ public sealed interface Granularity {
     /** Whole output filters: entries sharing the first index (a neuron's row of a Linear weight). */
     record Filter() implements Granularity {
         @Override
+        public String toString() {
+            return "filters";
+        }
+
+        @Override
         public Groups groups(int[] shape) {
             if (shape.length < 1) {
                 throw new IllegalArgumentException("filter granularity needs a weight of rank >= 1, got a scalar");
@@ -132,6 +152,11 @@ public sealed interface Granularity {
 
     /** Whole input channels: entries sharing the second index (an input's column of a Linear weight). */
     record Channel() implements Granularity {
+        @Override
+        public String toString() {
+            return "channels";
+        }
+
         @Override
         public Groups groups(int[] shape) {
             if (shape.length < 2) {
@@ -154,6 +179,11 @@ public sealed interface Granularity {
             if (rows < 1 || cols < 1) {
                 throw new IllegalArgumentException("block " + rows + "x" + cols + ": sizes must be >= 1");
             }
+        }
+
+        @Override
+        public String toString() {
+            return rows + "x" + cols + " blocks";
         }
 
         @Override
@@ -187,6 +217,11 @@ public sealed interface Granularity {
         /** The sparsity the pattern fixes, {@code (m - n) / m}. */
         public double sparsity() {
             return (double) (m - n) / m;
+        }
+
+        @Override
+        public String toString() {
+            return n + ":" + m;
         }
 
         @Override

@@ -196,7 +196,7 @@ class PrunerTest {
                 .hasMessageContaining("fc.weight");
         assertThatThrownBy(() -> Pruner.global(0.5).computeMasks(linear,
                 new Scores.PerGroup(Granularity.filter(), Map.of("fc.weight", new double[4]))))
-                .hasMessageContaining("Filter");
+                .hasMessageContaining("filters");
         assertThatThrownBy(() -> Pruning.prunableWeights(Models.lenet5(new Rng(1)), "7.wieght"))
                 .hasMessageContaining("7.wieght");
         Scores nan = new Scores.PerEntry(Map.of("fc.weight", Tensor.full(Double.NaN, DType.F32, 4, 6)));

@@ -13,7 +13,8 @@ import org.secateur.sparsity.Scope;
 /**
  * A {@link Pruner} and a {@link Criterion} applied to some parameters of a model on a {@link Schedule}: each event
  * re-scores the parameters and prunes them to the event's sparsity of every target in the pruner's scope. As a
- * {@link TrainingListener} it runs before the optimizer steps the schedule names; without a trainer,
+ * {@link TrainingListener} it runs before the optimizer steps the schedule names, counted from the first step it
+ * sees, so that it can join a trainer that has already trained the dense model; without a trainer,
  * {@link #applyDue(long) applyDue(0)} prunes at initialisation.
  */
 public final class ScheduledPruning implements TrainingListener {
@@ -24,8 +25,12 @@ public final class ScheduledPruning implements TrainingListener {
     private final Schedule schedule;
     private final long[] steps;
     private final List<Event> applied = new ArrayList<>();
+    private long firstStep = -1;
 
-    /** An event that has been applied: before step {@code step}, the parameters were pruned to {@code scope}. */
+    /**
+     * An event that has been applied: before step {@code step} of the schedule, the parameters were pruned to
+     * {@code scope}.
+     */
     public record Event(long step, Scope scope) {}
 
     /** @param pruner its scope holds the final targets */
@@ -39,7 +44,10 @@ public final class ScheduledPruning implements TrainingListener {
         this.steps = schedule.steps();
     }
 
-    /** Applies every event due before step {@code step} that has not been applied yet; returns how many. */
+    /**
+     * Applies every event due before step {@code step} of the schedule that has not been applied yet; returns how
+     * many.
+     */
     public int applyDue(long step) {
         int n = 0;
         while (applied.size() < steps.length && steps[applied.size()] <= step) {
@@ -54,7 +62,10 @@ public final class ScheduledPruning implements TrainingListener {
 
     @Override
     public void beforeStep(long step, int epoch) {
-        applyDue(step);
+        if (firstStep < 0) {
+            firstStep = step;
+        }
+        applyDue(step - firstStep);
     }
 
     /** The events applied so far, in order. */

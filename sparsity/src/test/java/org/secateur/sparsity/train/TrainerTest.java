@@ -136,6 +136,24 @@ class TrainerTest {
     }
 
     @Test
+    void aScheduleJoiningATrainedModelCountsFromItsFirstStep() {
+        Rng r = new Rng(44);
+        Sequential model = mlp(r, DType.F32);
+        List<Minibatch> data = blobs(r, 4, 8);
+        Map<String, Parameter> weights = Pruning.prunableWeights(model);
+        Trainer trainer = new Trainer(model, new SGD(model.parameters(), 0.05), Losses::crossEntropy);
+        trainer.fit(2, e -> data);
+        ScheduledPruning iterative = new ScheduledPruning(model, weights, new Magnitude(), Pruner.global(0.875),
+                Schedule.iterative(3, 4));
+        trainer.listen(iterative).fit(3, e -> data);
+        assertThat(iterative.applied()).extracting(ScheduledPruning.Event::step).containsExactly(0L, 4L, 8L);
+        // each round keeps half of the survivors: 50%, 75%, 87.5%
+        assertThat(iterative.applied()).extracting(e -> ((org.secateur.sparsity.Scope.Global) e.scope()).sparsity())
+                .containsExactly(0.5, 0.75, 0.875);
+        assertThat(SparsityReport.of(model, 4).zeros()).isEqualTo(Math.round(0.875 * (64 + 48)));
+    }
+
+    @Test
     void theLoopLearnsCountsAndCallsBack() {
         Rng r = new Rng(42);
         Sequential model = mlp(r, DType.F32);

@@ -28,7 +28,7 @@ class UsageTest {
     @Test
     void pruneLeNet300100GloballyToNinetyPercentWhileRetraining() {
         Rng rng = new Rng(42);
-        List<Minibatch> train = random(rng, 4);
+        List<Minibatch> train = random(rng, 2);
         List<Minibatch> test = random(rng, 1);
         List<Evaluation> evaluations = new ArrayList<>();
 

@@ -16,8 +16,24 @@ interface RowKernels {
     /** {@code sum_i x[xo+i] * y[yo+i]} for {@code i < n}. */
     double dot(double[] x, int xo, double[] y, int yo, int n);
 
+    /**
+     * {@code y_r[t] -= sum_{i<k} c[r*k + i] * x[i*xs + t]} for the {@code rows <= 4} rows {@code y_r = y[r*n ..)}
+     * and {@code t < n}: a rank-{@code k} update of a few rows at once, the inner kernel of a blocked
+     * {@code A -= U U^T}.
+     */
+    void subtractCombinations(int rows, double[] c, int k, double[] x, int xs, double[] y, int n);
+
     /** The plain reference. */
     RowKernels SCALAR = new RowKernels() {
+        @Override
+        public void subtractCombinations(int rows, double[] c, int k, double[] x, int xs, double[] y, int n) {
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < k; i++) {
+                    axpy(-c[r * k + i], x, i * xs, y, r * n, n);
+                }
+            }
+        }
+
         @Override
         public void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
             for (int i = 0; i < n; i++) {

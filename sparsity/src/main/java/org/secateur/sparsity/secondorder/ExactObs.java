@@ -1,6 +1,8 @@
 package org.secateur.sparsity.secondorder;
 
 import java.util.Arrays;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import org.secateur.linalg.Damping;
 import org.secateur.linalg.Spd;
 import org.secateur.tensor.kernels.Parallel;
@@ -70,7 +72,7 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
 
     /** Per row, steps under the row's rule until {@code prunedPerRow} are pruned or no weight is eligible. */
     private static LayerSolution greedy(LayerProblem problem, LayerProblem.Prepared prepared, double[] hInv,
-                                        java.util.function.IntFunction<ObsRowSolver.Rule> rules, int prunedPerRow) {
+                                        IntFunction<ObsRowSolver.Rule> rules, int prunedPerRow) {
         int rows = problem.rows();
         int cols = problem.cols();
         double[] out = new double[rows * cols];
@@ -126,20 +128,15 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
         }
         double[] values = new double[total];
         int[] rowOf = new int[total];
-        Integer[] order = new Integer[total];
         for (int r = 0, e = 0; r < trace.length; r++) {
             for (double v : trace[r]) {
                 values[e] = v;
-                rowOf[e] = r;
-                order[e] = e;
-                e++;
+                rowOf[e++] = r;
             }
         }
-        Arrays.sort(order, (x, y) -> values[x] != values[y] ? Double.compare(values[x], values[y])
-                : Integer.compare(x, y));
         int[] perRow = new int[trace.length];
-        for (int e = 0; e < Math.min(count, total); e++) {
-            perRow[rowOf[order[e]]]++;
+        for (int e : Ranking.lowest(values, IntStream.range(0, total).toArray(), count)) {
+            perRow[rowOf[e]]++;
         }
         return perRow;
     }
@@ -183,7 +180,7 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
      * rule, and has the weights its mask prunes removed first (their weights are 0: no error, no update).
      */
     static void forEachRow(LayerProblem problem, LayerProblem.Prepared prepared, double[] hInv,
-                           java.util.function.IntFunction<ObsRowSolver.Rule> rules, RowTask task) {
+                           IntFunction<ObsRowSolver.Rule> rules, RowTask task) {
         int cols = problem.cols();
         Parallel.forRange(problem.rows(), 1, (from, to) -> {
             ObsRowSolver solver = new ObsRowSolver(cols);

@@ -113,14 +113,9 @@ public sealed interface LayerTarget {
 
     /** Prunes the {@code k} lowest-scored unpruned entries among {@code members} (ties: earlier first). */
     private static void pruneLowest(boolean[] alive, double[] scores, int[] members, int k) {
-        if (k <= 0) {
-            return;
-        }
-        Integer[] candidates = Arrays.stream(members).filter(e -> alive[e]).boxed().toArray(Integer[]::new);
-        Arrays.sort(candidates, (x, y) -> scores[x] != scores[y] ? Double.compare(scores[x], scores[y])
-                : Integer.compare(x, y));
-        for (int i = 0; i < Math.min(k, candidates.length); i++) {
-            alive[candidates[i]] = false;
+        int[] candidates = Arrays.stream(members).filter(e -> alive[e]).toArray();
+        for (int e : Ranking.lowest(scores, candidates, k)) {
+            alive[e] = false;
         }
     }
 

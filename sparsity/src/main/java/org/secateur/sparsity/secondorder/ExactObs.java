@@ -42,28 +42,12 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
         return new ExactObs(target, d);
     }
 
-    /** The pruning rule: target 0, any unfixed weight eligible. */
-    static final ObsRowSolver.Rule PRUNE = new ObsRowSolver.Rule() {
-        @Override
-        public boolean eligible(int c) {
-            return true;
-        }
-
-        @Override
-        public double target(int c, double w) {
-            return 0;
-        }
-
-        @Override
-        public void fixed(int c) {}
-    };
-
     @Override
     public LayerSolution compress(LayerProblem problem) {
         LayerProblem.Prepared prepared = problem.prepare(damping);
         double[] hInv = Spd.inverse(prepared.h(), problem.cols());
         return switch (target) {
-            case LayerTarget.PerRow t -> greedy(problem, prepared, hInv, r -> PRUNE,
+            case LayerTarget.PerRow t -> greedy(problem, prepared, hInv, r -> ObsRowSolver.ANY,
                     (int) Math.rint(t.sparsity() * problem.cols()));
             case LayerTarget.NM t -> greedy(problem, prepared, hInv, r -> nmRule(t, problem), problem.cols());
             case LayerTarget.PerLayer t -> perLayer(problem, prepared, hInv, t.sparsity());
@@ -72,7 +56,7 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
 
     /** Per row, steps under the row's rule until {@code prunedPerRow} are pruned or no weight is eligible. */
     private static LayerSolution greedy(LayerProblem problem, LayerProblem.Prepared prepared, double[] hInv,
-                                        IntFunction<ObsRowSolver.Rule> rules, int prunedPerRow) {
+                                        IntFunction<ObsRowSolver.Eligibility> rules, int prunedPerRow) {
         int rows = problem.rows();
         int cols = problem.cols();
         double[] out = new double[rows * cols];
@@ -83,7 +67,7 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
             int k = 0;
             for (int s; pruned + k < prunedPerRow && (s = solver.best(rule)) >= 0; k++) {
                 alive[r * cols + solver.columnOf(s)] = false;
-                errors[k] = solver.fix(s, rule);
+                errors[k] = solver.prune(s, rule);
             }
             steps[r] = Arrays.copyOf(errors, k);
             solver.weightsInto(out, r * cols);
@@ -98,12 +82,12 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
         int cols = problem.cols();
         int[][] order = new int[rows][];
         double[][] trace = new double[rows][];
-        forEachRow(problem, prepared, hInv, r -> PRUNE, (r, solver, rule, pruned) -> {
+        forEachRow(problem, prepared, hInv, r -> ObsRowSolver.ANY, (r, solver, rule, pruned) -> {
             order[r] = new int[cols - pruned];
             trace[r] = new double[cols - pruned];
             for (int k = 0, s; (s = solver.best(rule)) >= 0; k++) {
                 order[r][k] = solver.columnOf(s);
-                trace[r][k] = solver.fix(s, rule);
+                trace[r][k] = solver.prune(s, rule);
             }
         });
         int before = rows * cols - Math.toIntExact(countAlive(problem.alive()));
@@ -142,7 +126,7 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
     }
 
     /** The N:M rule of one row: a weight is eligible while its group has more than N unpruned. */
-    private static ObsRowSolver.Rule nmRule(LayerTarget.NM t, LayerProblem problem) {
+    private static ObsRowSolver.Eligibility nmRule(LayerTarget.NM t, LayerProblem problem) {
         int[][] groups = t.columnGroups(problem.shape());
         int[] groupOf = new int[problem.cols()];
         for (int g = 0; g < groups.length; g++) {
@@ -151,19 +135,14 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
             }
         }
         int[] prunedIn = new int[groups.length];
-        return new ObsRowSolver.Rule() {
+        return new ObsRowSolver.Eligibility() {
             @Override
             public boolean eligible(int c) {
                 return prunedIn[groupOf[c]] < t.m() - t.n();
             }
 
             @Override
-            public double target(int c, double w) {
-                return 0;
-            }
-
-            @Override
-            public void fixed(int c) {
+            public void pruned(int c) {
                 prunedIn[groupOf[c]]++;
             }
         };
@@ -172,7 +151,7 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
     /** The work on one row after its solver is loaded and its weights pruned before are removed. */
     @FunctionalInterface
     interface RowTask {
-        void run(int r, ObsRowSolver solver, ObsRowSolver.Rule rule, int prunedBefore);
+        void run(int r, ObsRowSolver solver, ObsRowSolver.Eligibility rule, int prunedBefore);
     }
 
     /**
@@ -180,17 +159,17 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
      * rule, and has the weights its mask prunes removed first (their weights are 0: no error, no update).
      */
     static void forEachRow(LayerProblem problem, LayerProblem.Prepared prepared, double[] hInv,
-                           IntFunction<ObsRowSolver.Rule> rules, RowTask task) {
+                           IntFunction<ObsRowSolver.Eligibility> rules, RowTask task) {
         int cols = problem.cols();
         Parallel.forRange(problem.rows(), 1, (from, to) -> {
             ObsRowSolver solver = new ObsRowSolver(cols);
             for (int r = from; r < to; r++) {
-                ObsRowSolver.Rule rule = rules.apply(r);
+                ObsRowSolver.Eligibility rule = rules.apply(r);
                 solver.load(hInv, prepared.w(), r * cols);
                 int pruned = 0;
                 for (int c = 0; c < cols; c++) {
                     if (!problem.alive()[r * cols + c]) {
-                        solver.fix(solver.slotOf(c), rule);
+                        solver.prune(solver.slotOf(c), rule);
                         pruned++;
                     }
                 }

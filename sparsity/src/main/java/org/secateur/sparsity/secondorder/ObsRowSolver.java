@@ -3,18 +3,18 @@ package org.secateur.sparsity.secondorder;
 import java.util.Arrays;
 
 /**
- * The ExactOBS algorithm for one row (OBC, Frantar, Singh &amp; Alistarh 2022, Algorithm 1): repeatedly fix the
- * weight {@code p} of least {@code (w_p - t_p)^2 / [H^-1]_pp} to its target {@code t_p} (0 to prune it, its grid
- * point to quantize it, as OBQ), update the others by {@code w -= H^-1[:,p] (w_p - t_p) / [H^-1]_pp}, and remove
- * {@code p} from the inverse, {@code H^-1 -= H^-1[:,p] H^-1[p,:] / [H^-1]_pp}; each step costs its error
- * {@code (w_p - t_p)^2 / (2 [H^-1]_pp)}.
+ * The ExactOBS algorithm for one row (OBC, Frantar, Singh &amp; Alistarh 2022, Algorithm 1): repeatedly prune the
+ * weight {@code p} of least {@code w_p^2 / [H^-1]_pp}, update the others by {@code w -= H^-1[:,p] w_p / [H^-1]_pp},
+ * and remove {@code p} from the inverse, {@code H^-1 -= H^-1[:,p] H^-1[p,:] / [H^-1]_pp}; each step costs its error
+ * {@code w_p^2 / (2 [H^-1]_pp)}.
  *
  * <p>The downdates are applied lazily: the inverse is kept as {@code A - U U^T}, each step adding the column
  * {@code u = H^-1[:,p] / sqrt([H^-1]_pp)} to {@code U} and reading the one column of the inverse it needs as
- * {@code A[:,p] - U U[p,:]^T}. Every {@value #BLOCK} steps {@code U U^T} is folded into {@code A} row by row and the
- * fixed weights are dropped, so that {@code A} always covers the remaining weights contiguously. This does the
- * same {@code O(d^2)} arithmetic per step as the eager update, but streams the {@code d x d} matrix once per block
- * instead of once per step, which keeps a 784-column layer out of memory-bandwidth limits.
+ * {@code A[:,p] - U U[p,:]^T}. Every {@value #BLOCK} steps {@code U U^T} is folded into {@code A}, four rows at a time
+ * by a register-blocked kernel, and the pruned weights are dropped, so that {@code A} always covers the remaining
+ * weights contiguously. This does the arithmetic of the eager update, {@code O(m^2)} per step for {@code m}
+ * remaining weights, but streams the matrix once per block instead of once per step, which keeps a 784-column
+ * layer out of the memory-bandwidth limit.
  *
  * <p>A solver is a workspace for rows of {@code d} columns: one per thread, reused row after row.
  */
@@ -24,22 +24,30 @@ final class ObsRowSolver {
     /** Steps between folds of {@code U U^T} into {@code A}. */
     static final int BLOCK = 32;
 
-    /** Which weights may be fixed next, and to what. */
-    interface Rule {
-        /** Whether column {@code c} may be fixed now. */
+    /** Which weights may be pruned next (N:M allows only those of groups with more than N left). */
+    interface Eligibility {
+        /** Whether column {@code c} may be pruned now. */
         boolean eligible(int c);
 
-        /** The value column {@code c} is fixed to, given its current weight. */
-        double target(int c, double w);
-
-        /** Told that column {@code c} was fixed. */
-        void fixed(int c);
+        /** Told that column {@code c} was pruned. */
+        void pruned(int c);
     }
+
+    /** Every weight is eligible. */
+    static final Eligibility ANY = new Eligibility() {
+        @Override
+        public boolean eligible(int c) {
+            return true;
+        }
+
+        @Override
+        public void pruned(int c) {}
+    };
 
     private final int d;
     /** The base inverse over the {@code m} remaining slots, row-major with stride {@code m}. */
     private final double[] a;
-    /** Row {@code j} holds {@code u_j} over the slots: the columns added since the last fold. */
+    /** Row {@code i} holds {@code u_i} over the slots: the columns added since the last fold. */
     private final double[] ut;
     private final double[] diag;
     private final double[] w;
@@ -51,10 +59,9 @@ final class ObsRowSolver {
     private final int[] column;
     /** The slots kept by a fold. */
     private final int[] keep;
-    /** The slots fixed since the last fold, in order. */
+    /** The slots pruned since the last fold, in order. */
     private final int[] pending;
-    private final double[] fixedValue;
-    private final boolean[] fixed;
+    private final boolean[] pruned;
     private int m;
     private int j;
 
@@ -70,8 +77,7 @@ final class ObsRowSolver {
         this.column = new int[d];
         this.keep = new int[d];
         this.pending = new int[BLOCK];
-        this.fixedValue = new double[d];
-        this.fixed = new boolean[d];
+        this.pruned = new boolean[d];
     }
 
     /** Starts a row: {@code w = weights[offset .. offset + d)} with the inverse {@code hInv} of all {@code d}. */
@@ -82,22 +88,21 @@ final class ObsRowSolver {
             column[s] = s;
             diag[s] = a[s * d + s];
         }
-        Arrays.fill(fixed, false);
+        Arrays.fill(pruned, false);
         m = d;
         j = 0;
     }
 
-    /** The slot of least {@code (w - t)^2 / [H^-1]_pp} among the eligible unfixed ones (first among ties); -1 if none. */
-    int best(Rule rule) {
+    /** The slot of least {@code w^2 / [H^-1]_pp} among the eligible unpruned ones (first among ties); -1 if none. */
+    int best(Eligibility rule) {
         int best = -1;
         double bestScore = Double.POSITIVE_INFINITY;
         for (int s = 0; s < m; s++) {
             int c = column[s];
-            if (fixed[c] || !rule.eligible(c)) {
+            if (pruned[c] || !rule.eligible(c)) {
                 continue;
             }
-            double delta = w[s] - rule.target(c, w[s]);
-            double score = delta * delta / diag[s];
+            double score = w[s] * w[s] / diag[s];
             if (best < 0 || score < bestScore) {
                 best = s;
                 bestScore = score;
@@ -106,14 +111,14 @@ final class ObsRowSolver {
         return best;
     }
 
-    /** The slot holding column {@code c}, which must not be fixed. */
+    /** The slot holding column {@code c}, which must not be pruned. */
     int slotOf(int c) {
         for (int s = 0; s < m; s++) {
-            if (column[s] == c) {
+            if (column[s] == c && !pruned[c]) {
                 return s;
             }
         }
-        throw new IllegalArgumentException("column " + c + " is already fixed");
+        throw new IllegalArgumentException("column " + c + " is already pruned");
     }
 
     /** The column in slot {@code s}. */
@@ -121,19 +126,18 @@ final class ObsRowSolver {
         return column[s];
     }
 
-    /** Fixes slot {@code p} to {@code rule}'s target and updates the rest; returns the step's error. */
-    double fix(int p, Rule rule) {
+    /** Prunes slot {@code p}, updates the others and the inverse; returns the step's error. */
+    double prune(int p, Eligibility rule) {
         int c = column[p];
-        double target = rule.target(c, w[p]);
         currentColumn(p);
         double dpp = col[p];
         if (!(dpp > 0)) {
             throw new IllegalStateException("[H^-1]_pp = " + dpp + " for column " + c + " after " + (d - m + j)
                     + " steps: the inverse Hessian lost positive definiteness; increase the damping");
         }
-        double delta = w[p] - target;
-        K.axpy(-delta / dpp, col, 0, w, 0, m);     // col is 0 at the pending slots: their weights stay fixed
-        w[p] = target;
+        double wp = w[p];
+        K.axpy(-wp / dpp, col, 0, w, 0, m);     // col is 0 at the pending slots: their weights stay 0
+        w[p] = 0;
         double scale = 1 / Math.sqrt(dpp);
         int uo = j * d;
         for (int s = 0; s < m; s++) {
@@ -141,17 +145,16 @@ final class ObsRowSolver {
             ut[uo + s] = u;
             diag[s] -= u * u;
         }
-        fixed[c] = true;
-        fixedValue[c] = target;
-        rule.fixed(c);
+        pruned[c] = true;
+        rule.pruned(c);
         pending[j++] = p;
         if (j == BLOCK) {
             fold();
         }
-        return delta * delta / (2 * dpp);
+        return wp * wp / (2 * dpp);
     }
 
-    /** Column {@code p} of the current inverse into {@code col}, zero at the slots fixed since the last fold. */
+    /** Column {@code p} of the current inverse into {@code col}, zero at the slots pruned since the last fold. */
     private void currentColumn(int p) {
         System.arraycopy(a, p * m, col, 0, m);
         for (int i = 0; i < j; i++) {
@@ -162,11 +165,11 @@ final class ObsRowSolver {
         }
     }
 
-    /** {@code A -= U U^T} on the unfixed slots, which are then packed to the front with stride {@code m'}. */
+    /** {@code A -= U U^T} on the unpruned slots, which are then packed to the front with stride {@code m'}. */
     private void fold() {
         int next = 0;
         for (int s = 0; s < m; s++) {
-            if (!fixed[column[s]]) {
+            if (!pruned[column[s]]) {
                 keep[next++] = s;
             }
         }
@@ -197,23 +200,19 @@ final class ObsRowSolver {
         j = 0;
     }
 
-    /** The row's weights by column: the fixed ones at their targets, the others as updated. */
+    /** The row's weights by column: 0 where pruned, the updated values elsewhere. */
     void weightsInto(double[] out, int offset) {
-        for (int c = 0; c < d; c++) {
-            if (fixed[c]) {
-                out[offset + c] = fixedValue[c];
-            }
-        }
+        Arrays.fill(out, offset, offset + d, 0);
         for (int s = 0; s < m; s++) {
-            if (!fixed[column[s]]) {
+            if (!pruned[column[s]]) {
                 out[offset + column[s]] = w[s];
             }
         }
     }
 
-    /** The columns not fixed yet, ascending. */
+    /** The columns not pruned yet, ascending. */
     int[] remainingColumns() {
-        return Arrays.stream(Arrays.copyOf(column, m)).filter(c -> !fixed[c]).sorted().toArray();
+        return Arrays.stream(Arrays.copyOf(column, m)).filter(c -> !pruned[c]).sorted().toArray();
     }
 
     /** The current inverse over {@link #remainingColumns()}, with the pending downdates applied (for tests). */

@@ -100,7 +100,7 @@ class ExactObsTest {
             ObsRowSolver solver = new ObsRowSolver(cols);
             solver.load(hInv, TestMatrices.gaussian(r, cols), 0);
             for (int step = 1; step < cols; step++) {
-                solver.fix(solver.best(ExactObs.PRUNE), ExactObs.PRUNE);
+                solver.prune(solver.best(ObsRowSolver.ANY), ObsRowSolver.ANY);
                 if (step % 7 == 0 || step == ObsRowSolver.BLOCK || step == cols - 1) {
                     int[] kept = solver.remainingColumns();
                     double[] expected = Spd.inverse(TestMatrices.restrict(hDamped, cols, kept), kept.length);
@@ -122,9 +122,9 @@ class ExactObsTest {
             boolean[] alive = p.alive().clone();
             double before = 0;
             for (int step = 0; step < cols - 1; step++) {
-                int s = solver.best(ExactObs.PRUNE);
+                int s = solver.best(ObsRowSolver.ANY);
                 int chosen = solver.columnOf(s);
-                double error = solver.fix(s, ExactObs.PRUNE);
+                double error = solver.prune(s, ObsRowSolver.ANY);
                 double cost = Double.POSITIVE_INFINITY;
                 for (int c = 0; c < cols; c++) {
                     if (alive[c]) {

@@ -1,5 +1,6 @@
 package org.secateur.sparsity.secondorder;
 
+import java.util.Arrays;
 import org.secateur.autograd.GradMode;
 import org.secateur.nn.Conv2d;
 import org.secateur.nn.Linear;
@@ -77,7 +78,7 @@ public final class LayerHessian {
         if (layer instanceof Conv2d c) {
             if (input.rank() != 4 || input.size(1) != c.inChannels) {
                 throw new IllegalArgumentException("Conv2d input must be [B, " + c.inChannels + ", H, W], got "
-                        + java.util.Arrays.toString(input.shape()));
+                        + Arrays.toString(input.shape()));
             }
             Conv2dGeometry g = Conv2dGeometry.of(c.inChannels, input.size(2), input.size(3), c.kernel, c.stride,
                     c.padding, c.dilation);
@@ -86,7 +87,7 @@ public final class LayerHessian {
         }
         if (input.size(input.rank() - 1) != columns) {
             throw new IllegalArgumentException("Linear input must end in " + columns + " features, got "
-                    + java.util.Arrays.toString(input.shape()));
+                    + Arrays.toString(input.shape()));
         }
         return input.reshape(-1, columns);
     }

@@ -1,5 +1,6 @@
 package org.secateur.sparsity.secondorder;
 
+import java.util.Arrays;
 import org.secateur.linalg.Damping;
 import org.secateur.linalg.Matrices;
 import org.secateur.nn.Parameter;
@@ -30,7 +31,7 @@ public record LayerProblem(String name, int[] shape, int rows, int cols, double[
         int rows = weight.shape()[0];
         int cols = weight.numel() / rows;
         if (cols != hessian.columns()) {
-            throw new IllegalArgumentException(name + " of shape " + java.util.Arrays.toString(weight.shape())
+            throw new IllegalArgumentException(name + " of shape " + Arrays.toString(weight.shape())
                     + " has " + cols + " columns but its layer Hessian has order " + hessian.columns());
         }
         boolean[] alive = new boolean[rows * cols];

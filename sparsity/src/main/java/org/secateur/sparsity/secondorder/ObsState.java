@@ -1,5 +1,6 @@
 package org.secateur.sparsity.secondorder;
 
+import java.util.Arrays;
 import org.secateur.linalg.ObsDowndate;
 
 /**
@@ -24,7 +25,7 @@ final class ObsState {
 
     /** Sets {@code H^{-1}} from the inverse over the unpruned entries {@code indices} (ascending), zero elsewhere. */
     void setInverse(int[] indices, double[] compact) {
-        java.util.Arrays.fill(hInv, 0);
+        Arrays.fill(hInv, 0);
         int m = indices.length;
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < m; j++) {

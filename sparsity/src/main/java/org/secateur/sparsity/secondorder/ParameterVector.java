@@ -1,5 +1,6 @@
 package org.secateur.sparsity.secondorder;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,7 +99,7 @@ public final class ParameterVector {
         Tensor[] out = new Tensor[names.length];
         for (int i = 0; i < names.length; i++) {
             Parameter p = params.get(names[i]);
-            double[] part = java.util.Arrays.copyOfRange(v, offsets[i], offsets[i + 1]);
+            double[] part = Arrays.copyOfRange(v, offsets[i], offsets[i + 1]);
             out[i] = Tensor.of(part, p.shape()).to(p.dtype());
         }
         return out;

@@ -1,7 +1,10 @@
 package org.secateur.sparsity.secondorder;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.secateur.linalg.Damping;
 import org.secateur.linalg.Spd;
 import org.secateur.nn.Module;
@@ -132,7 +135,7 @@ public record WoodFisher(Function<Objective, ? extends Curvature> curvature, int
      */
     private double update(Curvature c, int[] block, double[] w, boolean[] pruneNow) {
         int m = block.length;
-        int[] q = java.util.stream.IntStream.range(0, m).filter(i -> pruneNow[block[i]]).toArray();
+        int[] q = IntStream.range(0, m).filter(i -> pruneNow[block[i]]).toArray();
         if (q.length == 0) {
             return 0;
         }
@@ -188,14 +191,14 @@ public record WoodFisher(Function<Objective, ? extends Curvature> curvature, int
 
     /** The unpruned entries of each block: runs of {@code blockSize} (or of a row) within each parameter. */
     private int[][] blocks(ParameterVector params, boolean[] alive) {
-        java.util.List<int[]> out = new java.util.ArrayList<>();
+        List<int[]> out = new ArrayList<>();
         int i = 0;
         for (Parameter p : params.parameters().values()) {
             int start = params.offset(i++);
             int size = blockSize > 0 ? blockSize : p.numel() / p.shape()[0];
             for (int from = 0; from < p.numel(); from += size) {
                 int to = Math.min(p.numel(), from + size);
-                int[] block = java.util.stream.IntStream.range(start + from, start + to).filter(e -> alive[e]).toArray();
+                int[] block = IntStream.range(start + from, start + to).filter(e -> alive[e]).toArray();
                 if (block.length > 0) {
                     out.add(block);
                 }

@@ -7,8 +7,12 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.secateur.linalg.Damping;
 import org.secateur.linalg.Spd;
+import org.secateur.nn.Losses;
+import org.secateur.sparsity.Minibatch;
 import org.secateur.tensor.Rng;
 import org.secateur.tensor.Tensor;
 import org.secateur.testing.Generators;
@@ -153,5 +157,42 @@ class ObsTest {
         double[] w = q.w.value().toDoubleArray();
         assertThat(q.value(w)).isCloseTo(res.predictedIncrease(), within(1e-9));
         assertThat(q.w.mask().sum().item()).isEqualTo(n - res.removals().size());
+    }
+
+    @Test
+    void theOuterProductOptionRemovesWhatACholeskyInverseOfTheSameFisherWould() {
+        double[][] weights = new double[2][];
+        List<List<Integer>> orders = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            Rng r = new Rng(17);
+            SmallNet net = new SmallNet(r, 3, 4, 2);
+            List<Minibatch> examples = EmpiricalFisher.examples(SmallNet.batches(r, 2, 5, 3, 2));
+            Function<Objective, Curvature> fisher = run == 0 ? EmpiricalFisher::of : o -> {
+                EmpiricalFisher f = EmpiricalFisher.of(o);
+                return new Curvature() {                        // the same matrix, inverted by the default Cholesky
+                    @Override
+                    public int size() {
+                        return f.size();
+                    }
+
+                    @Override
+                    public double[] times(double[] v) {
+                        return f.times(v);
+                    }
+
+                    @Override
+                    public double[] submatrix(int[] indices) {
+                        return f.submatrix(indices);
+                    }
+                };
+            };
+            ObsResult result = Obs.of(fisher).withDamping(Damping.absolute(0.05)).withRecomputeEvery(5)
+                    .prune(net.model, net.model.namedParameters(), examples, Losses::crossEntropy,
+                            StoppingRule.sparsity(0.6));
+            orders.add(result.removals().stream().map(Removal::index).toList());
+            weights[run] = ParameterVector.of(net.model.namedParameters()).values();
+        }
+        assertThat(orders.get(0)).hasSize((int) Math.rint(0.6 * weights[0].length)).isEqualTo(orders.get(1));
+        assertThat(TestMatrices.maxAbsDiff(weights[0], weights[1])).isLessThan(1e-9);
     }
 }

@@ -1,6 +1,7 @@
 package org.secateur.sparsity.secondorder;
 
 import java.util.Arrays;
+import org.secateur.autograd.GradMode;
 import org.secateur.linalg.Damping;
 import org.secateur.linalg.Matrices;
 import org.secateur.nn.Parameter;
@@ -38,8 +39,11 @@ public record LayerProblem(String name, int[] shape, int rows, int cols, double[
         for (int e = 0; e < alive.length; e++) {
             alive[e] = weight.mask() == null || weight.mask().getFlat(e) != 0;
         }
-        return new LayerProblem(name, weight.shape().clone(), rows, cols, weight.value().toDoubleArray(), alive,
-                hessian.matrix());
+        double[] w;
+        try (var off = GradMode.noGrad()) {
+            w = weight.value().toDoubleArray();
+        }
+        return new LayerProblem(name, weight.shape().clone(), rows, cols, w, alive, hessian.matrix());
     }
 
     /** The reconstruction error {@code 1/2 (w - w_hat)^T H (w - w_hat)} of each row, with the undamped {@code H}. */

@@ -21,18 +21,30 @@ import org.secateur.tensor.Tensor;
  * entries have zero gradient and zero rows and columns of curvature. The model is used as it is: put it in
  * evaluation mode (dropout, batch statistics) and, for exact second-order maths, in float64 ({@code
  * model.to(DType.F64)}) before building an objective.
- *
- * @param batches held as a list, since curvatures go over them many times; at least one
  */
-public record Objective(Module model, ParameterVector params, List<Minibatch> batches, Loss loss) {
+public final class Objective {
+    private final Module model;
+    private final ParameterVector params;
+    private final List<Minibatch> batches;
+    private final Loss loss;
+    private final int examples;
 
-    public Objective {
-        batches = hold(batches);
+    /** The objective of {@code model} in {@code params} over {@code batches} (at least one, held as a list). */
+    public Objective(Module model, ParameterVector params, Iterable<Minibatch> batches, Loss loss) {
+        this.model = model;
+        this.params = params;
+        this.batches = hold(batches);
+        this.loss = loss;
+        int n = 0;
+        for (Minibatch b : this.batches) {
+            n += b.labels().length;
+        }
+        this.examples = n;
     }
 
     /** The objective of {@code model} in {@code params} over {@code batches}. */
     public static Objective of(Module model, Map<String, Parameter> params, Iterable<Minibatch> batches, Loss loss) {
-        return new Objective(model, ParameterVector.of(params), hold(batches), loss);
+        return new Objective(model, ParameterVector.of(params), batches, loss);
     }
 
     /** The batches as an unmodifiable list, so that they can be gone over many times; at least one. */
@@ -45,18 +57,30 @@ public record Objective(Module model, ParameterVector params, List<Minibatch> ba
         return List.copyOf(list);
     }
 
+    public Module model() {
+        return model;
+    }
+
+    public ParameterVector params() {
+        return params;
+    }
+
+    public List<Minibatch> batches() {
+        return batches;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
     /** The number of examples {@code N}. */
     public int examples() {
-        int n = 0;
-        for (Minibatch b : batches) {
-            n += b.labels().length;
-        }
-        return n;
+        return examples;
     }
 
     /** The weight {@code n_b / N} of batch {@code b}. */
     double weight(int b) {
-        return (double) batches.get(b).labels().length / examples();
+        return (double) batches.get(b).labels().length / examples;
     }
 
     /** The loss of batch {@code b} with its graph recorded. */

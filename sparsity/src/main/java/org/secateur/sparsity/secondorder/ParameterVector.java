@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.secateur.autograd.GradMode;
 import org.secateur.nn.Parameter;
 import org.secateur.tensor.Tensor;
 
@@ -68,10 +69,11 @@ public final class ParameterVector {
     /** The effective values {@code w * mask}, flattened. */
     public double[] values() {
         double[] w = new double[size()];
-        for (int i = 0; i < names.length; i++) {
-            Parameter p = params.get(names[i]);
-            double[] v = p.value().toDoubleArray();
-            System.arraycopy(v, 0, w, offsets[i], v.length);
+        try (var off = GradMode.noGrad()) {
+            for (int i = 0; i < names.length; i++) {
+                double[] v = params.get(names[i]).value().toDoubleArray();
+                System.arraycopy(v, 0, w, offsets[i], v.length);
+            }
         }
         return w;
     }

@@ -172,21 +172,26 @@ public record WoodFisher(Function<Objective, ? extends Curvature> curvature, int
         for (int k : q) {
             w[block[k]] = 0;
         }
-        double[] change = new double[m];
+        // 1/2 dw^T (C_b + lambda I) dw, with C_b dw as one product of the change spread over the whole vector
+        double[] change = new double[c.size()];
         for (int i = 0; i < m; i++) {
-            change[i] = w[block[i]] - before[i];
+            change[block[i]] = w[block[i]] - before[i];
         }
-        double[] cb = c.submatrix(block);
-        double lambda = damping.initialLambda(cb, m);
+        double[] cChange = c.times(change);
+        double lambda = damping.relative() ? damping.amount() * mean(c.diagonal(block)) : damping.amount();
         double s = 0;
-        for (int i = 0; i < m; i++) {
-            double row = lambda * change[i];
-            for (int j = 0; j < m; j++) {
-                row += cb[i * m + j] * change[j];
-            }
-            s += change[i] * row;
+        for (int e : block) {
+            s += change[e] * (cChange[e] + lambda * change[e]);
         }
         return 0.5 * s;
+    }
+
+    private static double mean(double[] d) {
+        double s = 0;
+        for (double x : d) {
+            s += x;
+        }
+        return s / d.length;
     }
 
     /** The unpruned entries of each block: runs of {@code blockSize} (or of a row) within each parameter. */

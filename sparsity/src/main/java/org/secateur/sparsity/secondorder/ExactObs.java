@@ -1,7 +1,7 @@
 package org.secateur.sparsity.secondorder;
 
 import java.util.Arrays;
-import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.secateur.linalg.Damping;
 import org.secateur.linalg.Spd;
@@ -47,16 +47,19 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
         LayerProblem.Prepared prepared = problem.prepare(damping);
         double[] hInv = Spd.inverse(prepared.h(), problem.cols());
         return switch (target) {
-            case LayerTarget.PerRow t -> greedy(problem, prepared, hInv, r -> ObsRowSolver.ANY,
+            case LayerTarget.PerRow t -> greedy(problem, prepared, hInv, () -> ObsRowSolver.ANY,
                     (int) Math.rint(t.sparsity() * problem.cols()));
-            case LayerTarget.NM t -> greedy(problem, prepared, hInv, r -> nmRule(t, problem), problem.cols());
+            case LayerTarget.NM t -> {
+                int[] groupOf = groupOfColumn(t, problem);
+                yield greedy(problem, prepared, hInv, () -> nmRule(t, groupOf), problem.cols());
+            }
             case LayerTarget.PerLayer t -> perLayer(problem, prepared, hInv, t.sparsity());
         };
     }
 
     /** Per row, steps under the row's rule until {@code prunedPerRow} are pruned or no weight is eligible. */
     private static LayerSolution greedy(LayerProblem problem, LayerProblem.Prepared prepared, double[] hInv,
-                                        IntFunction<ObsRowSolver.Eligibility> rules, int prunedPerRow) {
+                                        Supplier<ObsRowSolver.Eligibility> rules, int prunedPerRow) {
         int rows = problem.rows();
         int cols = problem.cols();
         double[] out = new double[rows * cols];
@@ -82,7 +85,7 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
         int cols = problem.cols();
         int[][] order = new int[rows][];
         double[][] trace = new double[rows][];
-        forEachRow(problem, prepared, hInv, r -> ObsRowSolver.ANY, (r, solver, rule, pruned) -> {
+        forEachRow(problem, prepared, hInv, () -> ObsRowSolver.ANY, (r, solver, rule, pruned) -> {
             order[r] = new int[cols - pruned];
             trace[r] = new double[cols - pruned];
             for (int k = 0, s; (s = solver.best(rule)) >= 0; k++) {
@@ -90,7 +93,7 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
                 trace[r][k] = solver.prune(s, rule);
             }
         });
-        int before = rows * cols - Math.toIntExact(countAlive(problem.alive()));
+        int before = rows * cols - ParameterVector.indicesOf(problem.alive()).length;
         int count = (int) Math.max(0, Math.rint(sparsity * rows * cols) - before);
         int[] keptSteps = lowestPerRow(trace, count);
         boolean[] alive = problem.alive().clone();
@@ -125,8 +128,8 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
         return perRow;
     }
 
-    /** The N:M rule of one row: a weight is eligible while its group has more than N unpruned. */
-    private static ObsRowSolver.Eligibility nmRule(LayerTarget.NM t, LayerProblem problem) {
+    /** The N:M group of each column. */
+    private static int[] groupOfColumn(LayerTarget.NM t, LayerProblem problem) {
         int[][] groups = t.columnGroups(problem.shape());
         int[] groupOf = new int[problem.cols()];
         for (int g = 0; g < groups.length; g++) {
@@ -134,7 +137,12 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
                 groupOf[c] = g;
             }
         }
-        int[] prunedIn = new int[groups.length];
+        return groupOf;
+    }
+
+    /** The N:M rule of one row: a weight is eligible while its group has more than N unpruned. */
+    private static ObsRowSolver.Eligibility nmRule(LayerTarget.NM t, int[] groupOf) {
+        int[] prunedIn = new int[groupOf.length / t.m()];
         return new ObsRowSolver.Eligibility() {
             @Override
             public boolean eligible(int c) {
@@ -150,7 +158,7 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
 
     /** The work on one row after its solver is loaded and its weights pruned before are removed. */
     @FunctionalInterface
-    interface RowTask {
+    private interface RowTask {
         void run(int r, ObsRowSolver solver, ObsRowSolver.Eligibility rule, int prunedBefore);
     }
 
@@ -158,13 +166,13 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
      * Runs {@code task} on every row, rows split over threads with one solver each; each row is loaded, gets its
      * rule, and has the weights its mask prunes removed first (their weights are 0: no error, no update).
      */
-    static void forEachRow(LayerProblem problem, LayerProblem.Prepared prepared, double[] hInv,
-                           IntFunction<ObsRowSolver.Eligibility> rules, RowTask task) {
+    private static void forEachRow(LayerProblem problem, LayerProblem.Prepared prepared, double[] hInv,
+                           Supplier<ObsRowSolver.Eligibility> rules, RowTask task) {
         int cols = problem.cols();
         Parallel.forRange(problem.rows(), 1, (from, to) -> {
             ObsRowSolver solver = new ObsRowSolver(cols);
             for (int r = from; r < to; r++) {
-                ObsRowSolver.Eligibility rule = rules.apply(r);
+                ObsRowSolver.Eligibility rule = rules.get();
                 solver.load(hInv, prepared.w(), r * cols);
                 int pruned = 0;
                 for (int c = 0; c < cols; c++) {
@@ -176,13 +184,5 @@ public record ExactObs(LayerTarget target, Damping damping) implements LayerComp
                 task.run(r, solver, rule, pruned);
             }
         });
-    }
-
-    private static long countAlive(boolean[] alive) {
-        long n = 0;
-        for (boolean a : alive) {
-            n += a ? 1 : 0;
-        }
-        return n;
     }
 }

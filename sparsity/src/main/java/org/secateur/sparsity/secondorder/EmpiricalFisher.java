@@ -57,11 +57,6 @@ public final class EmpiricalFisher implements Curvature {
         return out;
     }
 
-    /** The number of gradients {@code N}. */
-    public int count() {
-        return g.length;
-    }
-
     @Override
     public int size() {
         return n;

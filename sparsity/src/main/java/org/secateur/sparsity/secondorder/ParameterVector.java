@@ -3,7 +3,6 @@ package org.secateur.sparsity.secondorder;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.secateur.autograd.GradMode;
 import org.secateur.nn.Parameter;
@@ -50,11 +49,6 @@ public final class ParameterVector {
     /** Where parameter {@code i} (in order) starts in the vector. */
     public int offset(int i) {
         return offsets[i];
-    }
-
-    /** The number of parameters. */
-    public int count() {
-        return names.length;
     }
 
     /** The dense values of each parameter: the leaves that gradients and curvatures are taken with respect to. */
@@ -164,7 +158,7 @@ public final class ParameterVector {
     }
 
     /** The index (in order) of the parameter holding entry {@code e}. */
-    public int parameterOf(int e) {
+    private int parameterOf(int e) {
         if (e < 0 || e >= size()) {
             throw new IllegalArgumentException("entry " + e + " is out of range for a vector of " + size());
         }
@@ -173,11 +167,6 @@ public final class ParameterVector {
             i++;
         }
         return i;
-    }
-
-    /** The parameter names, in order. */
-    public List<String> names() {
-        return List.of(names);
     }
 
     static int[] indicesOf(boolean[] which) {

@@ -162,6 +162,39 @@ class WoodFisherTest {
         }
     }
 
+    @Test
+    void singleEntryBlocksGiveTheDampedDiagonalFisherSaliencyOfObd() {
+        Rng r = new Rng(13);
+        Case c = random(r);
+        double lambda = 0.02;
+        Obd obd = new Obd(c.examples(), Losses::crossEntropy, CurvatureDiagonal.exact(EmpiricalFisher::of));
+        Map<String, Tensor> saliency = obd.scores(c.net().model, c.weights()).values();
+        WoodFisherResult result = WoodFisher.blocks(1).withDamping(Damping.absolute(lambda))
+                .withUpdate(WoodFisher.Update.NONE)
+                .prune(c.net().model, c.weights(), c.examples(), Losses::crossEntropy, 0.4);
+        for (String name : c.weights().keySet()) {
+            Tensor s = saliency.get(name);
+            Tensor rho = result.statistics().values().get(name);
+            Tensor w = c.weights().get(name).data();
+            for (int i = 0; i < s.numel(); i++) {
+                // w^2 / (2 [(F_qq + lambda)^-1]) = 1/2 (F_qq + lambda) w^2 = OBD's 1/2 F_qq w^2 + 1/2 lambda w^2
+                double wi = weightBefore(c, name, i);
+                double expected = s.getFlat(i) + 0.5 * lambda * wi * wi;
+                assertThat(rho.getFlat(i)).isCloseTo(expected, within(1e-12));
+            }
+            for (int i = 0; i < w.numel(); i++) {
+                double before = weightBefore(c, name, i);
+                double after = c.weights().get(name).value().getFlat(i);
+                assertThat(after == 0 || after == before).as("no update, only masking").isTrue();
+            }
+        }
+    }
+
+    private static double weightBefore(Case c, String name, int i) {
+        int offset = name.equals("0.weight") ? 0 : c.net().hidden * c.net().in;
+        return c.w()[offset + i];
+    }
+
     /** Random pruning of about a third of a parameter, for cases with earlier masks. */
     private static final class Masks {
         static void random(Parameter p, Rng r) {

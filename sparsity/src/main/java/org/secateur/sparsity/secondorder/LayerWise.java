@@ -105,9 +105,14 @@ public record LayerWise(Module model, List<String> layers, boolean sequential, C
         List<ForwardHook.Handle> handles = new ArrayList<>();
         try {
             for (String name : names) {
-                LayerHessian h = LayerHessian.of(modules.get(name));
+                Module layer = modules.get(name);
+                if (layer == null) {
+                    throw new IllegalArgumentException(name + " is not the weight of a Linear or ungrouped Conv2d "
+                            + "layer of the model; its layers are " + modules.keySet());
+                }
+                LayerHessian h = LayerHessian.of(layer);
                 out.put(name, h);
-                handles.add(modules.get(name).addForwardHook(ForwardHook.observer((m, in, o) -> h.add(in))));
+                handles.add(layer.addForwardHook(ForwardHook.observer((m, in, o) -> h.add(in))));
             }
             try (var off = GradMode.noGrad()) {
                 for (Tensor batch : calibration) {

@@ -22,7 +22,8 @@ import org.secateur.sparsity.Minibatch;
  * {@code Curvature::hessian} (exact, by {@code m} Hessian-vector products), {@code Curvature::gaussNewton}, or
  * {@code EmpiricalFisher::of}, Hassibi's outer-product approximation with its recursive Sherman-Morrison inverse
  * (then the damping must be positive: it is the paper's {@code alpha}). Entries pruned before are left pruned;
- * the weights and masks of the parameters are updated in place.
+ * the weights and masks of the parameters are updated in place, a removed weight ending at value 0 and mask 0.
+ * OBS assumes the weights sit at a minimum of the loss (zero gradient); start from a trained net.
  *
  * <pre>{@code
  * ObsResult r = Obs.of(Curvature::hessian).withDamping(Damping.absolute(1e-4))

@@ -58,19 +58,28 @@ public final class LayerHessian {
         }
         int count = x.length / columns;
         int d = columns;
-        // the lower triangle, row i of it += x_i * x[0..i] for every sample; rows split over threads
-        Parallel.forRange(d, Math.max(1, 64 * 64 * 64 / Math.max(1, count * d)), (from, to) -> {
+        // the lower triangle, row i of it += x_i * x[0..i] for every sample; row p is paired with row d-1-p so that
+        // every pair costs the same, and pairs are split over threads (each row has one writer)
+        int pairs = (d + 1) / 2;
+        Parallel.forRange(pairs, Math.max(1, (1 << 16) / Math.max(1, count * d)), (from, to) -> {
             for (int s = 0; s < count; s++) {
                 int xs = s * d;
-                for (int i = from; i < to; i++) {
-                    double xi = x[xs + i];
-                    if (xi != 0) {
-                        K.axpy(xi, x, xs, sum, i * d, i + 1);
+                for (int p = from; p < to; p++) {
+                    addToRow(x, xs, p);
+                    if (d - 1 - p != p) {
+                        addToRow(x, xs, d - 1 - p);
                     }
                 }
             }
         });
         samples += input.size(0);
+    }
+
+    private void addToRow(double[] x, int xs, int i) {
+        double xi = x[xs + i];
+        if (xi != 0) {
+            K.axpy(xi, x, xs, sum, i * columns, i + 1);
+        }
     }
 
     /** The layer input as one row per least-squares sample: {@code [samples, columns]}. */

@@ -163,7 +163,8 @@ final class MagnitudeRetrain implements Experiment {
                     List.of("sparsity", "layer-wise", "global", "global: sparsity per layer (conv1, conv2, fc1, fc2, fc3)"),
                     globalTable);
             if (globalReport != null) {
-                ctx.report().text("Global magnitude pruning at 70%, per layer:\n\n" + globalReport);
+                ctx.report().text("Global magnitude pruning at 70%, per layer (0 = conv1, 3 = conv2, 7 = fc1, 9 = fc2, "
+                        + "11 = fc3; FLOPs per image, a multiply-add counted as 2):\n\n" + globalReport);
             }
             Plots.bars(ctx.report().dir().resolve("accuracy.png"),
                     "LeNet-5 on Fashion-MNIST: one-shot magnitude pruning, then retraining", "test accuracy (%)",

@@ -16,7 +16,9 @@ import org.secateur.datasets.ImageSet;
 import org.secateur.datasets.LabelledBatch;
 import org.secateur.datasets.Normalization;
 import org.secateur.datasets.TrainTest;
+import org.secateur.autograd.GradMode;
 import org.secateur.nn.Losses;
+import org.secateur.nn.Module;
 import org.secateur.nn.Models;
 import org.secateur.nn.Parameter;
 import org.secateur.nn.Sequential;
@@ -24,6 +26,7 @@ import org.secateur.sparsity.Criterion;
 import org.secateur.sparsity.Minibatch;
 import org.secateur.sparsity.Pruner;
 import org.secateur.sparsity.Pruning;
+import org.secateur.sparsity.Scores;
 import org.secateur.sparsity.criteria.Grasp;
 import org.secateur.sparsity.criteria.Magnitude;
 import org.secateur.sparsity.criteria.RandomScore;
@@ -37,7 +40,8 @@ import org.secateur.tensor.Tensor;
 
 /**
  * Pruning at initialisation (seed §2): LeNet-300-100 pruned before any training, by random, magnitude, SNIP (Lee et
- * al. 2019), GraSP (Wang et al. 2020) and iterative SynFlow (Tanaka et al. 2020, 100 rounds), at 90, 95, 98 and 99.5%,
+ * al. 2019), GraSP (Wang et al. 2020) and iterative SynFlow (Tanaka et al. 2020, 100 rounds; as the reference code,
+ * and with a flow that leaves out the biases, the setting of its theorem), at 90, 95, 98 and 99.5%,
  * then trained on Fashion-MNIST with the masks kept; and a sweep of the masks alone up to 100,000x compression for
  * the largest compression at which no layer is cut off completely (SynFlow's layer collapse). All methods prune
  * globally (one ranking over the three weight matrices, biases kept) and start from the same initial weights.
@@ -61,8 +65,37 @@ final class PruneAtInit implements Experiment {
                     in -> new Snip(in.batches(), Losses::crossEntropy), 1, 1),
             new Method("GraSP", "w · Hg, lowest pruned, one batch of 100 (Wang et al. 2020)",
                     in -> new Grasp(in.batches(), Losses::crossEntropy), 1, 1),
-            new Method("SynFlow", "|w · dR/dw| on |w| and an all-ones input, iterative (Tanaka et al. 2020)",
-                    in -> new SynFlow(784), 10, 100));
+            new Method("SynFlow", "|w · dR/dw| on |w| (biases included, as the reference code) and an all-ones "
+                    + "input, iterative (Tanaka et al. 2020)", in -> new SynFlow(784), 10, 100),
+            new Method("SynFlow, bias-free flow", "SynFlow with the biases set to 0 while scoring, the setting of its "
+                    + "conservation theorem (the trained net keeps its biases)",
+                    in -> new WithoutBiases(new SynFlow(784)), 10, 100));
+
+    /**
+     * Scores with {@code inner} while every bias of the model is 0, then restores the biases bit for bit. For SynFlow
+     * this is the flow of Tanaka et al.'s Theorem 2 (no biases): with them, the synaptic flow R also runs through
+     * bias paths that do not reach the input, so a unit cut off from its inputs keeps scoring through its bias.
+     */
+    record WithoutBiases(Criterion inner) implements Criterion {
+        @Override
+        public Scores scores(Module model, Map<String, Parameter> params) {
+            List<Tensor> biases = model.namedParameters().entrySet().stream()
+                    .filter(e -> e.getKey().endsWith("bias")).map(e -> e.getValue().data()).toList();
+            List<Tensor> saved = biases.stream().map(Tensor::copy).toList();
+            try {
+                try (var off = GradMode.noGrad()) {
+                    biases.forEach(b -> b.copyFromInPlace(Tensor.zeros(b.dtype(), b.shape())));
+                }
+                return inner.scores(model, params);
+            } finally {
+                try (var off = GradMode.noGrad()) {
+                    for (int i = 0; i < biases.size(); i++) {
+                        biases.get(i).copyFromInPlace(saved.get(i));
+                    }
+                }
+            }
+        }
+    }
 
     @Override
     public String name() {
@@ -252,7 +285,9 @@ final class PruneAtInit implements Experiment {
         ctx.report().text(fmt("Compressions tried: %s (weights / weights kept; 266,200 weights, so 100,000x keeps "
                 + "3). \"Largest without collapse\" is the last one before the first collapse. Tanaka et al. 2020 "
                 + "(Fig. 1 and 6, VGG and ResNet on CIFAR/Tiny-ImageNet; figures only): random, magnitude, SNIP and "
-                + "GraSP collapse a layer well before the maximal compression, iterative SynFlow reaches it.",
+                + "GraSP collapse a layer well before the maximal compression, iterative SynFlow reaches it. Their conservation "
+                + "law holds for nets without biases; the reference code nevertheless takes |b| of the biases into the "
+                + "flow, and so does our SynFlow row. The bias-free row scores the same net with its biases set to 0.",
                 String.join(", ", Arrays.stream(grid).mapToObj(PruneAtInit::compressionLabel).toList())));
 
         List<Plots.Series> series = new ArrayList<>();
@@ -295,8 +330,9 @@ final class PruneAtInit implements Experiment {
         return weights.stream().map(w -> names.getOrDefault(w, w)).toList();
     }
 
-    private static String key(Method m) {
-        return m.name().toLowerCase();
+    /** {@code SynFlow, bias-free flow} as {@code synflow_bias_free_flow}. */
+    static String key(Method m) {
+        return m.name().toLowerCase().replaceAll("[^a-z0-9]+", "_");
     }
 
     private static String levelKey(double level) {

@@ -12,7 +12,6 @@ import org.secateur.datasets.ImageDataset;
 import org.secateur.datasets.LabelledBatch;
 import org.secateur.datasets.Normalization;
 import org.secateur.nn.Module;
-import org.secateur.nn.Parameter;
 import org.secateur.optim.LrSchedule;
 import org.secateur.optim.LrScheduler;
 import org.secateur.optim.SGD;
@@ -79,13 +78,6 @@ final class PruningKit {
             LabelledBatch batch = source.batch(idx, DType.F32, rng.split());
             out.add(new Minibatch(batch.inputs(), batch.labels()));
         }
-        return out;
-    }
-
-    /** The Linear/Conv2d weights of {@code model} by name, each with its number of entries. */
-    static Map<String, Integer> sizes(Map<String, Parameter> weights) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        weights.forEach((n, p) -> out.put(n, p.numel()));
         return out;
     }
 

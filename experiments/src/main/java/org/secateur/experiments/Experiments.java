@@ -11,7 +11,11 @@ public final class Experiments {
     public static List<Experiment> all() {
         return List.of(
                 new SpiralsDemo(),
-                new Baseline());
+                new Baseline(),
+                new MagnitudeRetrain(),
+                new Han12x(),
+                new CriteriaComparison(),
+                new PruneAtInit());
     }
 
     /** The experiment with this name. */

@@ -89,7 +89,7 @@ public final class Main implements Callable<Integer> {
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = "The main job: run the demonstration experiment in its full configuration.")
     static final class DemoCommand implements Callable<Integer> {
-        static final String DEMO = "spirals";
+        static final String DEMO = "magnitude-retrain";
 
         @CommandLine.Mixin
         RunOptions options = new RunOptions();

@@ -1,0 +1,142 @@
+package org.secateur.experiments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pruning experiments' quick modes on real Fashion-MNIST, each asserting the qualitative outcome its paper
+ * claims where it holds robustly at this size (seeds fixed). The dense models are cached in a directory of this
+ * class's own, so the first experiment to need one trains it and the others load it.
+ */
+class PruningExperimentsTest {
+    @TempDir
+    static Path models;
+
+    private static String previousCache;
+
+    @BeforeAll
+    static void useAFreshModelCache() {
+        assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
+                "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
+        previousCache = System.getProperty(Pretrained.PROPERTY);
+        System.setProperty(Pretrained.PROPERTY, models.toString());
+    }
+
+    @AfterAll
+    static void restoreTheModelCache() {
+        if (previousCache == null) {
+            System.clearProperty(Pretrained.PROPERTY);
+        } else {
+            System.setProperty(Pretrained.PROPERTY, previousCache);
+        }
+    }
+
+    private static JsonNode run(String name, Path out) throws Exception {
+        Report r = Runner.run(Experiments.find(name).orElseThrow(), ExperimentsTest.quick(out));
+        JsonNode json = ExperimentsTest.results(r.dir());
+        assertThat(json.get("status").asText()).isEqualTo("completed");
+        assertThat(r.dir().resolve("table.md")).isRegularFile();
+        assertThat(Files.readAllLines(r.dir().resolve("results.csv")).size()).isGreaterThan(1);
+        return json;
+    }
+
+    private static double metric(JsonNode json, String key) {
+        JsonNode v = json.get("results").get(key);
+        assertThat(v).as("metric %s", key).isNotNull();
+        return v.asDouble();
+    }
+
+    @Test
+    void magnitudeRetrainRecoversMostOfTheOneShotLossAndGivesTheSameResultsFromTheCache(@TempDir Path out)
+            throws Exception {
+        JsonNode first = run("magnitude-retrain", out.resolve("first"));
+        assertThat(first.get("config").get("lenet-5_dense_model_source").asText()).isEqualTo("trained");
+        double dense = metric(first, "dense_accuracy");
+        double pruned90 = metric(first, "pruned_accuracy_90");
+        double retrained90 = metric(first, "retrained_accuracy_90");
+        // one-shot magnitude pruning costs more the more is pruned, and at 90% it costs a lot ...
+        assertThat(metric(first, "pruned_accuracy_50")).isGreaterThan(pruned90);
+        assertThat(dense - pruned90).isGreaterThan(0.10);
+        // ... and retraining with the masks kept recovers most of it (the lecture: 36.1% -> 71.4% of 76.0%)
+        for (String level : new String[] {"50", "70", "90"}) {
+            double p = metric(first, "pruned_accuracy_" + level);
+            double r = metric(first, "retrained_accuracy_" + level);
+            assertThat(r - p).as("recovered at %s%%", level).isGreaterThanOrEqualTo(0.5 * (dense - p));
+        }
+        assertThat(retrained90).isGreaterThan(pruned90 + 0.5 * (dense - pruned90));
+        Path chart = out.resolve("first/magnitude-retrain/accuracy.png");
+        assertThat(Files.size(chart)).isGreaterThan(1000);
+
+        // the same run with the dense model from the cache: the same numbers
+        JsonNode second = run("magnitude-retrain", out.resolve("second"));
+        assertThat(second.get("config").get("lenet-5_dense_model_source").asText()).isEqualTo("cache");
+        assertThat(second.get("results")).isEqualTo(first.get("results"));
+        assertThat(Files.readString(out.resolve("second/magnitude-retrain/results.csv")))
+                .isEqualTo(Files.readString(out.resolve("first/magnitude-retrain/results.csv")));
+    }
+
+    @Test
+    void han12xReachesTheLayerFractionsAndIterativeBeatsOneShotWithoutRetraining(@TempDir Path out) throws Exception {
+        JsonNode json = run("han-12x", out);
+        // Han et al.'s Table 2: fc1 8%, fc2 9%, fc3 26% of the weights kept, 21,776 of 266,200 (12.2x)
+        assertThat(metric(json, "fc1_kept")).isCloseTo(0.08, within(1e-4));
+        assertThat(metric(json, "fc2_kept")).isCloseTo(0.09, within(1e-4));
+        assertThat(metric(json, "fc3_kept")).isCloseTo(0.26, within(1e-3));
+        assertThat(metric(json, "weights_kept")).isEqualTo(21_776);
+        assertThat(metric(json, "compression")).isCloseTo(12.22, within(0.01));
+        assertThat(metric(json, "flops_weights_only")).isEqualTo(2 * 21_776);
+        assertThat(metric(json, "flops_with_activation_sparsity")).isLessThanOrEqualTo(2 * 21_776);
+        // pruning to 12x at once without retraining costs clearly more than pruning with retraining
+        assertThat(metric(json, "iterative_accuracy")).isGreaterThan(metric(json, "one_shot_accuracy") + 0.02);
+        var image = ImageIO.read(out.resolve("han-12x/fc1-input-connectivity.png").toFile());
+        assertThat(image.getWidth()).isEqualTo(280);
+        assertThat(image.getHeight()).isEqualTo(280);
+        var mask = ImageIO.read(out.resolve("han-12x/fc1-mask.png").toFile());
+        assertThat(mask.getWidth()).isEqualTo(784);
+        assertThat(mask.getHeight()).isEqualTo(300);
+    }
+
+    @Test
+    void criteriaMagnitudeAndTaylorBeatRandomAndObdHasAPlaceholderColumn(@TempDir Path out) throws Exception {
+        JsonNode json = run("criteria", out);
+        for (String scope : new String[] {"layer_wise", "global"}) {
+            for (int level = 50; level <= 90; level += 10) {
+                String prefix = "lenet-300-100_" + scope + "_";
+                double random = metric(json, prefix + "random_accuracy_" + level);
+                assertThat(metric(json, prefix + "magnitude_accuracy_" + level)).as("magnitude, %s, %d%%", scope, level)
+                        .isGreaterThan(random);
+                assertThat(metric(json, prefix + "taylor_accuracy_" + level)).as("Taylor, %s, %d%%", scope, level)
+                        .isGreaterThan(random);
+            }
+        }
+        String table = Files.readString(out.resolve("criteria/table.md"));
+        assertThat(table).contains("| sparsity | random | magnitude | gradient | Taylor | OBD |").contains("pending");
+        assertThat(out.resolve("criteria/accuracy-lenet-300-100-layer-wise.png")).isRegularFile();
+    }
+
+    @Test
+    void pruneAtInitSnipBeatsRandomAt98AndSynFlowCollapsesLast(@TempDir Path out) throws Exception {
+        JsonNode json = run("prune-at-init", out);
+        assertThat(metric(json, "snip_accuracy_98")).isGreaterThan(metric(json, "random_accuracy_98") + 0.05);
+        // Tanaka et al.: SynFlow's critical compression is the highest (here with 10 rounds; the maximal
+        // compression with 100 rounds is PruneAtInitTest's)
+        for (String synflow : new String[] {"synflow", "synflow_bias_free_flow"}) {
+            double critical = metric(json, synflow + "_critical_compression");
+            for (String m : new String[] {"random", "magnitude", "snip", "grasp"}) {
+                assertThat(critical).as("%s against %s", synflow, m)
+                        .isGreaterThanOrEqualTo(metric(json, m + "_critical_compression"));
+            }
+        }
+        assertThat(Files.readString(out.resolve("prune-at-init/table.md"))).contains("Layer collapse");
+    }
+}

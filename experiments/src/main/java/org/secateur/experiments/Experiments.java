@@ -15,7 +15,11 @@ public final class Experiments {
                 new MagnitudeRetrain(),
                 new Han12x(),
                 new CriteriaComparison(),
-                new PruneAtInit());
+                new PruneAtInit(),
+                new OptimalBrainDamage(),
+                new ObsMonk(),
+                new ObcTable(),
+                new WoodFisherMlp());
     }
 
     /** The experiment with this name. */

@@ -107,7 +107,7 @@ class PruningExperimentsTest {
     }
 
     @Test
-    void criteriaMagnitudeAndTaylorBeatRandomAndObdHasAPlaceholderColumn(@TempDir Path out) throws Exception {
+    void criteriaMagnitudeTaylorAndObdBeatRandomAndObdBeatsMagnitudeAtHighSparsity(@TempDir Path out) throws Exception {
         JsonNode json = run("criteria", out);
         for (String scope : new String[] {"layer_wise", "global"}) {
             for (int level = 50; level <= 90; level += 10) {
@@ -117,10 +117,17 @@ class PruningExperimentsTest {
                         .isGreaterThan(random);
                 assertThat(metric(json, prefix + "taylor_accuracy_" + level)).as("Taylor, %s, %d%%", scope, level)
                         .isGreaterThan(random);
+                assertThat(metric(json, prefix + "obd_accuracy_" + level)).as("OBD, %s, %d%%", scope, level)
+                        .isGreaterThan(random);
             }
         }
+        // OBD's Fig. 1a: within each layer the saliency damages less than magnitude where pruning starts to hurt
+        for (int level : new int[] {70, 80}) {
+            assertThat(metric(json, "lenet-300-100_layer_wise_obd_accuracy_" + level))
+                    .isGreaterThan(metric(json, "lenet-300-100_layer_wise_magnitude_accuracy_" + level));
+        }
         String table = Files.readString(out.resolve("criteria/table.md"));
-        assertThat(table).contains("| sparsity | random | magnitude | gradient | Taylor | OBD |").contains("pending");
+        assertThat(table).contains("| sparsity | random | magnitude | gradient | Taylor | OBD |").doesNotContain("pending");
         assertThat(out.resolve("criteria/accuracy-lenet-300-100-layer-wise.png")).isRegularFile();
     }
 

@@ -36,7 +36,8 @@ import org.secateur.tensor.Tensor;
  * pruning: Optimal Brain Surgeon", §5 and its MONK table; abstract: "a 90%, a 76%, and a 62% reduction in weights over
  * backpropagation with weight decay"): sigmoid nets with biases, 17-3-1 (58 weights) for MONK-1 and 17-2-1 (39) for
  * MONK-2 and MONK-3, trained with weight decay to a minimum of {@code MSE + decay/2 |w|^2} with 100% training accuracy
- * (MONK-3, with 5% label noise: whatever it reaches), then pruned one weight (or bias) at a time until the training
+ * (MONK-3, with 5% label noise: whatever it reaches; its decay is chosen so that the nets start where the paper's
+ * did, and a weaker one is a variant), then pruned one weight (or bias) at a time until the training
  * accuracy falls below its starting value, by OBS (the exact Hessian of that objective, recomputed after every
  * removal), by OBD (the exact Hessian diagonal, and the Gauss-Newton one, recomputed after every removal; no update)
  * and by magnitude (no update), none retrained. Over many seeds (each its own training subset and initialisation),
@@ -45,18 +46,36 @@ import org.secateur.tensor.Tensor;
  */
 final class ObsMonk implements Experiment {
 
-    /** One MONK's problem's setup. */
-    record Setup(int problem, int hidden, double decay, int paperWeights, int paperObs, double paperTrain,
-                 double paperTest, int target) {
+    /**
+     * One MONK's problem's setup: the net, the weight decay, the paper's numbers and the pass target, and a variant
+     * name ({@code ""} for the main row of a problem).
+     */
+    record Setup(int problem, String variant, int hidden, double decay, int paperWeights, int paperObs,
+                 double paperTrain, double paperTest, int target) {
         int weights() {
             return (Monk.FEATURES + 1) * hidden + hidden + 1;
         }
+
+        String label() {
+            return "MONK-" + problem + (variant.isEmpty() ? "" : " (" + variant + ")");
+        }
+
+        /** The metric prefix: {@code monk3_} or {@code monk3_weaker_decay_}. */
+        String key() {
+            return "monk" + problem + "_" + (variant.isEmpty() ? "" : variant.replaceAll("[^a-z]+", "_")
+                    .replaceAll("_+$", "") + "_");
+        }
     }
 
+    /**
+     * MONK-3's decay is the one whose trained net starts where the paper's did (93.4% train, 97.2% test: the rule
+     * without its small first disjunct); with a tenth of it the net also learns that disjunct, a variant row.
+     */
     static final List<Setup> SETUPS = List.of(
-            new Setup(1, 3, 1e-4, 58, 14, 1.0, 1.0, 20),
-            new Setup(2, 2, 1e-4, 39, 15, 1.0, 1.0, 20),
-            new Setup(3, 2, 1e-3, 39, 4, 0.934, 0.972, 8));
+            new Setup(1, "", 3, 1e-4, 58, 14, 1.0, 1.0, 20),
+            new Setup(2, "", 2, 1e-4, 39, 15, 1.0, 1.0, 20),
+            new Setup(3, "", 2, 1e-2, 39, 4, 0.934, 0.972, 8),
+            new Setup(3, "weaker decay", 2, 1e-3, 39, 4, 0.934, 0.972, 8));
 
     /** The pruning methods, in the table's order. */
     static final List<String> METHODS = List.of("OBS", "OBD (Hessian diagonal)", "OBD (Gauss-Newton diagonal)",
@@ -95,7 +114,7 @@ final class ObsMonk implements Experiment {
                 .config("nets", "Linear-sigmoid-Linear-sigmoid with biases, float64; a weight is any weight or bias")
                 .config("objective", "mean squared error of the sigmoid output against the 0/1 label + decay/2 "
                         + "|w|² over every weight and bias")
-                .config("decay", SETUPS.stream().map(s -> "MONK-" + s.problem() + ": " + s.decay()).toList())
+                .config("decay", SETUPS.stream().map(s -> s.label() + ": " + s.decay()).toList())
                 .config("training", "full-batch Adam lr 0.05 (cosine) for 3,000 steps, then Newton steps with the "
                         + "exact Hessian until |grad| < 1e-9; MONK-1/2 retried from a new initialisation (up to 20 "
                         + "times) until the training accuracy is 100%")
@@ -105,20 +124,20 @@ final class ObsMonk implements Experiment {
                         + "its value before pruning (that removal undone); OBS with the exact Hessian recomputed "
                         + "after every removal and damping 1e-8 grown x10 when the Hessian is not positive "
                         + "definite; OBD with its diagonal recomputed after every removal");
-        Map<Integer, List<Run>> all = new LinkedHashMap<>();
+        Map<String, List<Run>> all = new LinkedHashMap<>();
         for (Setup s : SETUPS) {
             List<Run> runs = new ArrayList<>();
-            ctx.stage("MONK-" + s.problem(), () -> {
+            ctx.stage(s.label(), () -> {
                 for (int seed = 1; seed <= seeds; seed++) {
                     Run run = monk(ctx, s, seed);
                     runs.add(run);
-                    ctx.log("MONK-%d seed %d: %s train, %s test (%d restarts); kept %s", s.problem(), seed,
+                    ctx.log("%s seed %d: %s train, %s test (%d restarts); kept %s", s.label(), seed,
                             pct1(run.trainAccuracy()), pct1(run.testAccuracy()), run.restarts(),
                             run.outcomes().entrySet().stream().map(e -> e.getKey() + " " + e.getValue().kept()).toList());
                 }
                 return null;
             });
-            all.put(s.problem(), runs);
+            all.put(s.label(), runs);
         }
         writeMonk(ctx, all);
         List<XorRun> xor = ctx.stage("XOR", () -> {
@@ -174,7 +193,7 @@ final class ObsMonk implements Experiment {
             outcomes.put(method, new Outcome(kept, SecondOrderKit.accuracy(net, train), SecondOrderKit.accuracy(net,
                     test)));
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("problem", "MONK-" + s.problem());
+            row.put("problem", s.label());
             row.put("seed", seed);
             row.put("restarts", restarts);
             row.put("method", method);
@@ -260,7 +279,7 @@ final class ObsMonk implements Experiment {
         return removed;
     }
 
-    private static void writeMonk(RunContext ctx, Map<Integer, List<Run>> all) throws Exception {
+    private static void writeMonk(RunContext ctx, Map<String, List<Run>> all) throws Exception {
         List<List<?>> body = new ArrayList<>();
         List<List<?>> pass = new ArrayList<>();
         Map<String, List<Double>> bars = new LinkedHashMap<>();
@@ -268,12 +287,12 @@ final class ObsMonk implements Experiment {
         bars.put("Hassibi & Stork OBS", new ArrayList<>());
         List<String> categories = new ArrayList<>();
         for (Setup s : SETUPS) {
-            List<Run> runs = all.get(s.problem());
-            categories.add("MONK-" + s.problem());
+            List<Run> runs = all.get(s.label());
+            categories.add(s.label());
             double trainBefore = SecondOrderKit.median(runs.stream().map(Run::trainAccuracy).toList());
             double testBefore = SecondOrderKit.median(runs.stream().map(Run::testAccuracy).toList());
             List<Object> row = new ArrayList<>();
-            row.add("MONK-" + s.problem());
+            row.add(s.label());
             row.add(fmt("17-%d-1", s.hidden()));
             row.add(fmt("%s / %s / %d", pct1(s.paperTrain()), pct1(s.paperTest()), s.paperWeights()));
             row.add(fmt("%s / %s / **%d**", pct1(s.paperTrain()), pct1(s.paperTest()), s.paperObs()));
@@ -288,20 +307,19 @@ final class ObsMonk implements Experiment {
                 row.add(fmt("%s / %s / %s (%d–%d)", pct1(tr), pct1(te), num(kept), min, max));
                 medians.put(m, kept);
                 bars.get(m).add(kept);
-                String key = fmt("monk%d_%s_", s.problem(), m.toLowerCase().replaceAll("[^a-z]+", "_")
-                        .replaceAll("_$", ""));
+                String key = s.key() + m.toLowerCase().replaceAll("[^a-z]+", "_").replaceAll("_$", "") + "_";
                 ctx.report().metric(key + "kept_median", kept).metric(key + "train_median", tr)
                         .metric(key + "test_median", te);
             }
             bars.get("Hassibi & Stork OBS").add((double) s.paperObs());
-            ctx.report().metric(fmt("monk%d_train_before_median", s.problem()), trainBefore)
-                    .metric(fmt("monk%d_test_before_median", s.problem()), testBefore);
+            ctx.report().metric(s.key() + "train_before_median", trainBefore)
+                    .metric(s.key() + "test_before_median", testBefore);
             body.add(row);
             double obs = medians.get("OBS");
             double obdH = medians.get("OBD (Hessian diagonal)");
             double obdGn = medians.get("OBD (Gauss-Newton diagonal)");
             double mag = medians.get("magnitude");
-            pass.add(List.of("MONK-" + s.problem(), fmt("≤ %d", s.target()), num(obs), obs <= s.target() ? "yes" : "no",
+            pass.add(List.of(s.label(), fmt("≤ %d", s.target()), num(obs), obs <= s.target() ? "yes" : "no",
                     fmt("%s ≤ %s / %s ≤ %s", num(obs), num(obdH), num(obdGn), num(mag)),
                     obs <= Math.min(obdH, obdGn) && Math.max(obdH, obdGn) <= mag ? "yes"
                             : obs <= Math.min(obdH, obdGn) ? "OBS ≤ OBD yes; OBD ≤ magnitude no" : "no"));
@@ -314,6 +332,12 @@ final class ObsMonk implements Experiment {
         ctx.report().table("Pass criteria (paper-targets §2: median over ≥ 10 seeds)",
                 List.of("problem", "target: OBS weights", "OBS median", "met", "OBS ≤ OBD ≤ magnitude (OBD: Hessian / "
                         + "Gauss-Newton)", "met"), pass);
+        ctx.report().text("MONK-3's weight decay (0.01) is the one whose trained nets start where the paper's did, "
+                + "at the test accuracy of the rule without its small disjunct (a5 = 3 and a4 = 1), the paper's 97.2% "
+                + "(paper-targets §2). With a tenth of it (the \"weaker decay\" row) the nets also learn that "
+                + "disjunct, 95.1% training accuracy, and the stopping rule, which keeps the training accuracy, keeps "
+                + "the weights it needs. The MONK's training sets are drawn by seed (each seed its own subset of "
+                + "the published size), so a seed here is a new training set as well as a new initialisation.");
         Plots.bars(ctx.report().dir().resolve("monk-weights-kept.png"), "Weights left when the training accuracy "
                 + "first drops (median over seeds)", "weights", categories, bars);
         ctx.report().plot("monk-weights-kept.png", "Median weights left per method and problem, with the paper's OBS");

@@ -27,52 +27,346 @@ final class PanamaKernels extends ScalarKernels {
             super.binary(op, a, ao, as, b, bo, bs, out, oo, n);
             return;
         }
-        // Each operator is a constant at its call site so that C2 intrinsifies the inlined loop.
+        // One loop per operator, each with its Vector API operator as a constant: an operator passed as an argument
+        // is not intrinsified and falls back to per-lane Java code (about 20x slower).
         switch (op) {
-            case ADD -> arithmetic(VectorOperators.ADD, op, a, ao, as, b, bo, bs, out, oo, n);
-            case SUB -> arithmetic(VectorOperators.SUB, op, a, ao, as, b, bo, bs, out, oo, n);
-            case MUL -> arithmetic(VectorOperators.MUL, op, a, ao, as, b, bo, bs, out, oo, n);
-            case DIV -> arithmetic(VectorOperators.DIV, op, a, ao, as, b, bo, bs, out, oo, n);
-            case MAX -> arithmetic(VectorOperators.MAX, op, a, ao, as, b, bo, bs, out, oo, n);
-            case MIN -> arithmetic(VectorOperators.MIN, op, a, ao, as, b, bo, bs, out, oo, n);
-            case GT -> compare(VectorOperators.GT, op, a, ao, as, b, bo, bs, out, oo, n);
-            case GE -> compare(VectorOperators.GE, op, a, ao, as, b, bo, bs, out, oo, n);
-            case LT -> compare(VectorOperators.LT, op, a, ao, as, b, bo, bs, out, oo, n);
-            case LE -> compare(VectorOperators.LE, op, a, ao, as, b, bo, bs, out, oo, n);
-            case EQ -> compare(VectorOperators.EQ, op, a, ao, as, b, bo, bs, out, oo, n);
-            case NE -> compare(VectorOperators.NE, op, a, ao, as, b, bo, bs, out, oo, n);
+            case ADD -> add(a, ao, as, b, bo, bs, out, oo, n);
+            case SUB -> sub(a, ao, as, b, bo, bs, out, oo, n);
+            case MUL -> mul(a, ao, as, b, bo, bs, out, oo, n);
+            case DIV -> div(a, ao, as, b, bo, bs, out, oo, n);
+            case MAX -> max(a, ao, as, b, bo, bs, out, oo, n);
+            case MIN -> min(a, ao, as, b, bo, bs, out, oo, n);
+            case GT -> compareGT(a, ao, as, b, bo, bs, out, oo, n);
+            case GE -> compareGE(a, ao, as, b, bo, bs, out, oo, n);
+            case LT -> compareLT(a, ao, as, b, bo, bs, out, oo, n);
+            case LE -> compareLE(a, ao, as, b, bo, bs, out, oo, n);
+            case EQ -> compareEQ(a, ao, as, b, bo, bs, out, oo, n);
+            case NE -> compareNE(a, ao, as, b, bo, bs, out, oo, n);
             default -> super.binary(op, a, ao, as, b, bo, bs, out, oo, n);
         }
     }
 
-    private static FloatVector load(float[] x, int off, int step, int i) {
-        return step == 0 ? FloatVector.broadcast(F, x[off]) : FloatVector.fromArray(F, x, off + i);
-    }
-
-    private static void arithmetic(VectorOperators.Binary vop, BinaryOp op, float[] a, int ao, int as,
-                                   float[] b, int bo, int bs, float[] out, int oo, int n) {
+    private static void add(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
         int bound = F.loopBound(n);
         int i = 0;
-        for (; i < bound; i += L) {
-            load(a, ao, as, i).lanewise(vop, load(b, bo, bs, i)).intoArray(out, oo + i);
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.add(y).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                x.add(y).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.add(y).intoArray(out, oo + i);
+            }
         }
         for (; i < n; i++) {
-            out[oo + i] = op.apply(a[ao + i * as], b[bo + i * bs]);
+            out[oo + i] = a[ao + i * as] + b[bo + i * bs];
         }
     }
 
-    private static void compare(VectorOperators.Comparison vop, BinaryOp op, float[] a, int ao, int as,
-                                float[] b, int bo, int bs, float[] out, int oo, int n) {
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector one = FloatVector.broadcast(F, 1f);
+    private static void sub(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
         int bound = F.loopBound(n);
         int i = 0;
-        for (; i < bound; i += L) {
-            VectorMask<Float> m = load(a, ao, as, i).compare(vop, load(b, bo, bs, i));
-            zero.blend(one, m).intoArray(out, oo + i);
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.sub(y).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                x.sub(y).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.sub(y).intoArray(out, oo + i);
+            }
         }
         for (; i < n; i++) {
-            out[oo + i] = op.apply(a[ao + i * as], b[bo + i * bs]);
+            out[oo + i] = a[ao + i * as] - b[bo + i * bs];
+        }
+    }
+
+    private static void mul(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.mul(y).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                x.mul(y).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.mul(y).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i * as] * b[bo + i * bs];
+        }
+    }
+
+    private static void div(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.div(y).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                x.div(y).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.div(y).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i * as] / b[bo + i * bs];
+        }
+    }
+
+    private static void max(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.lanewise(VectorOperators.MAX, y).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                x.lanewise(VectorOperators.MAX, y).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.lanewise(VectorOperators.MAX, y).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = Math.max(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void min(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.lanewise(VectorOperators.MIN, y).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                x.lanewise(VectorOperators.MIN, y).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.lanewise(VectorOperators.MIN, y).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = Math.min(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compareGT(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GT, y)).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GT, y)).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GT, y)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = BinaryOp.GT.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compareGE(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GE, y)).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GE, y)).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GE, y)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = BinaryOp.GE.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compareLT(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.LT, y)).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.LT, y)).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.LT, y)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = BinaryOp.LT.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compareLE(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.LE, y)).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.LE, y)).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.LE, y)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = BinaryOp.LE.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compareEQ(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.EQ, y)).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.EQ, y)).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.EQ, y)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = BinaryOp.EQ.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compareNE(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.NE, y)).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.NE, y)).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.NE, y)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = BinaryOp.NE.apply(a[ao + i * as], b[bo + i * bs]);
         }
     }
 
@@ -83,12 +377,12 @@ final class PanamaKernels extends ScalarKernels {
             return;
         }
         switch (op) {
-            case NEG -> lanewise(VectorOperators.NEG, op, x, xo, out, oo, n);
-            case EXP -> lanewise(VectorOperators.EXP, op, x, xo, out, oo, n);
-            case LOG -> lanewise(VectorOperators.LOG, op, x, xo, out, oo, n);
-            case SQRT -> lanewise(VectorOperators.SQRT, op, x, xo, out, oo, n);
-            case TANH -> lanewise(VectorOperators.TANH, op, x, xo, out, oo, n);
-            case ABS -> lanewise(VectorOperators.ABS, op, x, xo, out, oo, n);
+            case NEG -> unaryNEG(x, xo, out, oo, n);
+            case EXP -> unaryEXP(x, xo, out, oo, n);
+            case LOG -> unaryLOG(x, xo, out, oo, n);
+            case SQRT -> unarySQRT(x, xo, out, oo, n);
+            case TANH -> unaryTANH(x, xo, out, oo, n);
+            case ABS -> unaryABS(x, xo, out, oo, n);
             case SIGMOID -> sigmoid(x, xo, out, oo, n);
             case RELU -> relu(x, xo, out, oo, n);
             case STEP -> step(x, xo, out, oo, n);
@@ -98,14 +392,69 @@ final class PanamaKernels extends ScalarKernels {
         }
     }
 
-    private static void lanewise(VectorOperators.Unary vop, UnaryOp op, float[] x, int xo, float[] out, int oo, int n) {
+    private static void unaryNEG(float[] x, int xo, float[] out, int oo, int n) {
         int bound = F.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            FloatVector.fromArray(F, x, xo + i).lanewise(vop).intoArray(out, oo + i);
+            FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.NEG).intoArray(out, oo + i);
         }
         for (; i < n; i++) {
-            out[oo + i] = (float) op.apply(x[xo + i]);
+            out[oo + i] = (float) UnaryOp.NEG.apply(x[xo + i]);
+        }
+    }
+
+    private static void unaryEXP(float[] x, int xo, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) UnaryOp.EXP.apply(x[xo + i]);
+        }
+    }
+
+    private static void unaryLOG(float[] x, int xo, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) UnaryOp.LOG.apply(x[xo + i]);
+        }
+    }
+
+    private static void unarySQRT(float[] x, int xo, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.SQRT).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) UnaryOp.SQRT.apply(x[xo + i]);
+        }
+    }
+
+    private static void unaryTANH(float[] x, int xo, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) UnaryOp.TANH.apply(x[xo + i]);
+        }
+    }
+
+    private static void unaryABS(float[] x, int xo, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.ABS).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) UnaryOp.ABS.apply(x[xo + i]);
         }
     }
 

@@ -130,7 +130,7 @@ final class Elementwise {
                 case TANH -> g.mul(y.square().rsub(1));
                 case SIGMOID -> g.mul(y.mul(y.rsub(1)));
                 case ABS -> g.mul(x.sign());
-                case RELU -> g.mul(constantUnary(UnaryOp.STEP, x));
+                case RELU -> Fused.enabled() ? new FusedOps.ReluGrad(x).apply(g) : g.mul(constantUnary(UnaryOp.STEP, x));
                 case RECIPROCAL -> g.mul(y.square()).neg();
                 case SQUARE -> g.mul(x.mul(2));
                 case ERF -> g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI));

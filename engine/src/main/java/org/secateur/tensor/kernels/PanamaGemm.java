@@ -1,7 +1,6 @@
 package org.secateur.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -38,7 +37,7 @@ final class PanamaGemm {
     /** Below this many multiply-adds the plain loops beat packing. */
     private static final long SMALL = 4096;
 
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
 
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int ao, float[] b, int bo,
                      float[] c, int co, boolean accumulate) {
@@ -91,6 +90,7 @@ final class PanamaGemm {
         float[][] buf = BUFFERS.get();
         float[] bp = buffer(buf, 0, Math.min(KC, k) * paddedCols);
         float[] ap = transA ? buffer(buf, 1, MC * Math.min(KC, k)) : null;
+        float[] tile = buffer(buf, 2, MR * NR);
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             if (transB) {
@@ -110,19 +110,28 @@ final class PanamaGemm {
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir);
                         int cOff = co + (ic + ir) * n + jr;
+                        boolean half = nr <= L;
+                        boolean edge = mr < MR || nr < (half ? L : NR);
+                        float[] dst = edge ? tile : c;
+                        int dOff = edge ? 0 : cOff;
+                        int ld = edge ? NR : n;
+                        boolean dAdd = add && !edge;
                         if (transA) {
-                            if (nr > L) {
-                                packedKernel(kc, ap, ir * kc, mr, bp, bOff, c, cOff, n, add, nr);
+                            if (half) {
+                                packedKernelHalf(kc, ap, ir * kc, bp, bOff, dst, dOff, ld, dAdd);
                             } else {
-                                packedKernelHalf(kc, ap, ir * kc, mr, bp, bOff, c, cOff, n, add, nr);
+                                packedKernel(kc, ap, ir * kc, bp, bOff, dst, dOff, ld, dAdd);
                             }
                         } else {
                             int aRow = ao + (ic + ir) * k + pc;
-                            if (nr > L) {
-                                rowsKernel(kc, a, aRow, k, mr, bp, bOff, c, cOff, n, add, nr);
+                            if (half) {
+                                rowsKernelHalf(kc, a, aRow, k, mr, bp, bOff, dst, dOff, ld, dAdd);
                             } else {
-                                rowsKernelHalf(kc, a, aRow, k, mr, bp, bOff, c, cOff, n, add, nr);
+                                rowsKernel(kc, a, aRow, k, mr, bp, bOff, dst, dOff, ld, dAdd);
                             }
+                        }
+                        if (edge) {
+                            mergeTile(tile, mr, nr, c, cOff, n, add);
                         }
                     }
                 }
@@ -218,15 +227,16 @@ final class PanamaGemm {
     }
 
     // ---------------------------------------------------------------- micro-kernels
+    //
+    // The kernels are kept small and branch-free: C1 gave up on a version with masked edge stores ("out of virtual
+    // registers"), which left it interpreted-speed until C2 caught up, and passing the accumulators to a store helper
+    // made C2 box them. Edge tiles go through a scratch tile instead (see mergeTile).
 
-    /**
-     * {@code C[0:mr, 0:nr] (+)= A[0:mr, 0:kc] * Bp}, A read in place: row {@code i} starts at {@code a0 + i*lda}.
-     * Rows past {@code mr} re-read row 0 and are not stored.
-     */
-    static void rowsKernel(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff,
-                           int ldc, boolean add, int nr) {
+    /** {@code C[0:8, 0:NR] (+)= A[0:8, 0:kc] * Bp}, A read in place (row {@code i} at {@code a0 + i*lda}); rows from {@code mr} on re-read row 0. */
+    static void rowsKernel(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                      boolean add) {
         int r0 = a0;
-        int r1 = mr > 1 ? a0 + lda : a0;
+        int r1 = mr > 1 ? a0 + 1 * lda : a0;
         int r2 = mr > 2 ? a0 + 2 * lda : a0;
         int r3 = mr > 3 ? a0 + 3 * lda : a0;
         int r4 = mr > 4 ? a0 + 4 * lda : a0;
@@ -245,273 +255,128 @@ final class PanamaGemm {
         for (int p = 0; p < kc; p++, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
-            FloatVector x = FloatVector.broadcast(F, a[r0 + p]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, a[r1 + p]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, a[r2 + p]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, a[r3 + p]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(F, a[r4 + p]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(F, a[r5 + p]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(F, a[r6 + p]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(F, a[r7 + p]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
+            FloatVector x0 = FloatVector.broadcast(F, a[r0 + p]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(F, a[r1 + p]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(F, a[r2 + p]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(F, a[r3 + p]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(F, a[r4 + p]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(F, a[r5 + p]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(F, a[r6 + p]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(F, a[r7 + p]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
         }
-        // Stores are written out here: passing the accumulators to a helper method, even one that is inlined,
-        // made C2 box them and ran the kernel 8x slower.
-        if (nr == NR) {
-            {
-                int o = cOff;
-                if (add) {
-                    c00 = c00.add(FloatVector.fromArray(F, c, o));
-                    c01 = c01.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c00.intoArray(c, o);
-                c01.intoArray(c, o + L);
-            }
-            if (mr > 1) {
-                int o = cOff + ldc;
-                if (add) {
-                    c10 = c10.add(FloatVector.fromArray(F, c, o));
-                    c11 = c11.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c10.intoArray(c, o);
-                c11.intoArray(c, o + L);
-            }
-            if (mr > 2) {
-                int o = cOff + 2 * ldc;
-                if (add) {
-                    c20 = c20.add(FloatVector.fromArray(F, c, o));
-                    c21 = c21.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c20.intoArray(c, o);
-                c21.intoArray(c, o + L);
-            }
-            if (mr > 3) {
-                int o = cOff + 3 * ldc;
-                if (add) {
-                    c30 = c30.add(FloatVector.fromArray(F, c, o));
-                    c31 = c31.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c30.intoArray(c, o);
-                c31.intoArray(c, o + L);
-            }
-            if (mr > 4) {
-                int o = cOff + 4 * ldc;
-                if (add) {
-                    c40 = c40.add(FloatVector.fromArray(F, c, o));
-                    c41 = c41.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c40.intoArray(c, o);
-                c41.intoArray(c, o + L);
-            }
-            if (mr > 5) {
-                int o = cOff + 5 * ldc;
-                if (add) {
-                    c50 = c50.add(FloatVector.fromArray(F, c, o));
-                    c51 = c51.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c50.intoArray(c, o);
-                c51.intoArray(c, o + L);
-            }
-            if (mr > 6) {
-                int o = cOff + 6 * ldc;
-                if (add) {
-                    c60 = c60.add(FloatVector.fromArray(F, c, o));
-                    c61 = c61.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c60.intoArray(c, o);
-                c61.intoArray(c, o + L);
-            }
-            if (mr > 7) {
-                int o = cOff + 7 * ldc;
-                if (add) {
-                    c70 = c70.add(FloatVector.fromArray(F, c, o));
-                    c71 = c71.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c70.intoArray(c, o);
-                c71.intoArray(c, o + L);
-            }
-        } else {
-            VectorMask<Float> m1 = F.indexInRange(L, nr);
-            {
-                int o = cOff;
-                if (add) {
-                    c00 = c00.add(FloatVector.fromArray(F, c, o));
-                    c01 = c01.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c00.intoArray(c, o);
-                c01.intoArray(c, o + L, m1);
-            }
-            if (mr > 1) {
-                int o = cOff + ldc;
-                if (add) {
-                    c10 = c10.add(FloatVector.fromArray(F, c, o));
-                    c11 = c11.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c10.intoArray(c, o);
-                c11.intoArray(c, o + L, m1);
-            }
-            if (mr > 2) {
-                int o = cOff + 2 * ldc;
-                if (add) {
-                    c20 = c20.add(FloatVector.fromArray(F, c, o));
-                    c21 = c21.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c20.intoArray(c, o);
-                c21.intoArray(c, o + L, m1);
-            }
-            if (mr > 3) {
-                int o = cOff + 3 * ldc;
-                if (add) {
-                    c30 = c30.add(FloatVector.fromArray(F, c, o));
-                    c31 = c31.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c30.intoArray(c, o);
-                c31.intoArray(c, o + L, m1);
-            }
-            if (mr > 4) {
-                int o = cOff + 4 * ldc;
-                if (add) {
-                    c40 = c40.add(FloatVector.fromArray(F, c, o));
-                    c41 = c41.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c40.intoArray(c, o);
-                c41.intoArray(c, o + L, m1);
-            }
-            if (mr > 5) {
-                int o = cOff + 5 * ldc;
-                if (add) {
-                    c50 = c50.add(FloatVector.fromArray(F, c, o));
-                    c51 = c51.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c50.intoArray(c, o);
-                c51.intoArray(c, o + L, m1);
-            }
-            if (mr > 6) {
-                int o = cOff + 6 * ldc;
-                if (add) {
-                    c60 = c60.add(FloatVector.fromArray(F, c, o));
-                    c61 = c61.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c60.intoArray(c, o);
-                c61.intoArray(c, o + L, m1);
-            }
-            if (mr > 7) {
-                int o = cOff + 7 * ldc;
-                if (add) {
-                    c70 = c70.add(FloatVector.fromArray(F, c, o));
-                    c71 = c71.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c70.intoArray(c, o);
-                c71.intoArray(c, o + L, m1);
-            }
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(F, c, cOff));
+            c01 = c01.add(FloatVector.fromArray(F, c, cOff + L));
+            c10 = c10.add(FloatVector.fromArray(F, c, cOff + ldc));
+            c11 = c11.add(FloatVector.fromArray(F, c, cOff + ldc + L));
+            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L));
+            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L));
+            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc));
+            c41 = c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L));
+            c50 = c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc));
+            c51 = c51.add(FloatVector.fromArray(F, c, cOff + 5 * ldc + L));
+            c60 = c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc));
+            c61 = c61.add(FloatVector.fromArray(F, c, cOff + 6 * ldc + L));
+            c70 = c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc));
+            c71 = c71.add(FloatVector.fromArray(F, c, cOff + 7 * ldc + L));
         }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + L);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + L);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + L);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + L);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + L);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c61.intoArray(c, cOff + 6 * ldc + L);
+        c70.intoArray(c, cOff + 7 * ldc);
+        c71.intoArray(c, cOff + 7 * ldc + L);
     }
 
-    /** {@link #rowsKernel} for a last panel of at most one vector of columns. */
-    static void rowsKernelHalf(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff,
-                               int ldc, boolean add, int nr) {
+    /** {@link #rowsKernel} for a panel of one vector of columns. */
+    static void rowsKernelHalf(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                          boolean add) {
         int r0 = a0;
-        int r1 = mr > 1 ? a0 + lda : a0;
+        int r1 = mr > 1 ? a0 + 1 * lda : a0;
         int r2 = mr > 2 ? a0 + 2 * lda : a0;
         int r3 = mr > 3 ? a0 + 3 * lda : a0;
         int r4 = mr > 4 ? a0 + 4 * lda : a0;
         int r5 = mr > 5 ? a0 + 5 * lda : a0;
         int r6 = mr > 6 ? a0 + 6 * lda : a0;
         int r7 = mr > 7 ? a0 + 7 * lda : a0;
-        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F);
-        FloatVector c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
-        FloatVector c6 = FloatVector.zero(F), c7 = FloatVector.zero(F);
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F);
         int bi = bOff;
         for (int p = 0; p < kc; p++, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
-            c0 = FloatVector.broadcast(F, a[r0 + p]).fma(b0, c0);
-            c1 = FloatVector.broadcast(F, a[r1 + p]).fma(b0, c1);
-            c2 = FloatVector.broadcast(F, a[r2 + p]).fma(b0, c2);
-            c3 = FloatVector.broadcast(F, a[r3 + p]).fma(b0, c3);
-            c4 = FloatVector.broadcast(F, a[r4 + p]).fma(b0, c4);
-            c5 = FloatVector.broadcast(F, a[r5 + p]).fma(b0, c5);
-            c6 = FloatVector.broadcast(F, a[r6 + p]).fma(b0, c6);
-            c7 = FloatVector.broadcast(F, a[r7 + p]).fma(b0, c7);
+            FloatVector x0 = FloatVector.broadcast(F, a[r0 + p]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(F, a[r1 + p]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(F, a[r2 + p]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(F, a[r3 + p]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(F, a[r4 + p]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(F, a[r5 + p]);
+            c50 = x5.fma(b0, c50);
+            FloatVector x6 = FloatVector.broadcast(F, a[r6 + p]);
+            c60 = x6.fma(b0, c60);
+            FloatVector x7 = FloatVector.broadcast(F, a[r7 + p]);
+            c70 = x7.fma(b0, c70);
         }
-        // Stores are written out here: passing the accumulators to a helper method, even one that is inlined,
-        // made C2 box them and ran the kernel 8x slower.
-        VectorMask<Float> m0 = F.indexInRange(0, nr);
-        {
-            int o = cOff;
-            if (add) {
-                c0 = c0.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c0.intoArray(c, o, m0);
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(F, c, cOff));
+            c10 = c10.add(FloatVector.fromArray(F, c, cOff + ldc));
+            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc));
+            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc));
+            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc));
+            c50 = c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc));
+            c60 = c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc));
+            c70 = c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc));
         }
-        if (mr > 1) {
-            int o = cOff + ldc;
-            if (add) {
-                c1 = c1.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c1.intoArray(c, o, m0);
-        }
-        if (mr > 2) {
-            int o = cOff + 2 * ldc;
-            if (add) {
-                c2 = c2.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c2.intoArray(c, o, m0);
-        }
-        if (mr > 3) {
-            int o = cOff + 3 * ldc;
-            if (add) {
-                c3 = c3.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c3.intoArray(c, o, m0);
-        }
-        if (mr > 4) {
-            int o = cOff + 4 * ldc;
-            if (add) {
-                c4 = c4.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c4.intoArray(c, o, m0);
-        }
-        if (mr > 5) {
-            int o = cOff + 5 * ldc;
-            if (add) {
-                c5 = c5.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c5.intoArray(c, o, m0);
-        }
-        if (mr > 6) {
-            int o = cOff + 6 * ldc;
-            if (add) {
-                c6 = c6.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c6.intoArray(c, o, m0);
-        }
-        if (mr > 7) {
-            int o = cOff + 7 * ldc;
-            if (add) {
-                c7 = c7.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c7.intoArray(c, o, m0);
-        }
+        c00.intoArray(c, cOff);
+        c10.intoArray(c, cOff + ldc);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c70.intoArray(c, cOff + 7 * ldc);
     }
 
-    /** {@code C[0:mr, 0:nr] (+)= Ap * Bp} with A packed as {@code MR x kc} (stored by k). */
-    static void packedKernel(int kc, float[] ap, int aOff, int mr, float[] bp, int bOff, float[] c, int cOff, int ldc,
-                             boolean add, int nr) {
+    /** {@code C[0:8, 0:NR] (+)= Ap * Bp}, with A packed as {@code MR x kc} stored by k. */
+    static void packedKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -525,260 +390,130 @@ final class PanamaGemm {
         for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
-            FloatVector x = FloatVector.broadcast(F, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(F, ap[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(F, ap[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(F, ap[ai + 6]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(F, ap[ai + 7]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
+            FloatVector x0 = FloatVector.broadcast(F, ap[ai]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(F, ap[ai + 6]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(F, ap[ai + 7]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
         }
-        // Stores are written out here: passing the accumulators to a helper method, even one that is inlined,
-        // made C2 box them and ran the kernel 8x slower.
-        if (nr == NR) {
-            {
-                int o = cOff;
-                if (add) {
-                    c00 = c00.add(FloatVector.fromArray(F, c, o));
-                    c01 = c01.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c00.intoArray(c, o);
-                c01.intoArray(c, o + L);
-            }
-            if (mr > 1) {
-                int o = cOff + ldc;
-                if (add) {
-                    c10 = c10.add(FloatVector.fromArray(F, c, o));
-                    c11 = c11.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c10.intoArray(c, o);
-                c11.intoArray(c, o + L);
-            }
-            if (mr > 2) {
-                int o = cOff + 2 * ldc;
-                if (add) {
-                    c20 = c20.add(FloatVector.fromArray(F, c, o));
-                    c21 = c21.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c20.intoArray(c, o);
-                c21.intoArray(c, o + L);
-            }
-            if (mr > 3) {
-                int o = cOff + 3 * ldc;
-                if (add) {
-                    c30 = c30.add(FloatVector.fromArray(F, c, o));
-                    c31 = c31.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c30.intoArray(c, o);
-                c31.intoArray(c, o + L);
-            }
-            if (mr > 4) {
-                int o = cOff + 4 * ldc;
-                if (add) {
-                    c40 = c40.add(FloatVector.fromArray(F, c, o));
-                    c41 = c41.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c40.intoArray(c, o);
-                c41.intoArray(c, o + L);
-            }
-            if (mr > 5) {
-                int o = cOff + 5 * ldc;
-                if (add) {
-                    c50 = c50.add(FloatVector.fromArray(F, c, o));
-                    c51 = c51.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c50.intoArray(c, o);
-                c51.intoArray(c, o + L);
-            }
-            if (mr > 6) {
-                int o = cOff + 6 * ldc;
-                if (add) {
-                    c60 = c60.add(FloatVector.fromArray(F, c, o));
-                    c61 = c61.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c60.intoArray(c, o);
-                c61.intoArray(c, o + L);
-            }
-            if (mr > 7) {
-                int o = cOff + 7 * ldc;
-                if (add) {
-                    c70 = c70.add(FloatVector.fromArray(F, c, o));
-                    c71 = c71.add(FloatVector.fromArray(F, c, o + L));
-                }
-                c70.intoArray(c, o);
-                c71.intoArray(c, o + L);
-            }
-        } else {
-            VectorMask<Float> m1 = F.indexInRange(L, nr);
-            {
-                int o = cOff;
-                if (add) {
-                    c00 = c00.add(FloatVector.fromArray(F, c, o));
-                    c01 = c01.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c00.intoArray(c, o);
-                c01.intoArray(c, o + L, m1);
-            }
-            if (mr > 1) {
-                int o = cOff + ldc;
-                if (add) {
-                    c10 = c10.add(FloatVector.fromArray(F, c, o));
-                    c11 = c11.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c10.intoArray(c, o);
-                c11.intoArray(c, o + L, m1);
-            }
-            if (mr > 2) {
-                int o = cOff + 2 * ldc;
-                if (add) {
-                    c20 = c20.add(FloatVector.fromArray(F, c, o));
-                    c21 = c21.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c20.intoArray(c, o);
-                c21.intoArray(c, o + L, m1);
-            }
-            if (mr > 3) {
-                int o = cOff + 3 * ldc;
-                if (add) {
-                    c30 = c30.add(FloatVector.fromArray(F, c, o));
-                    c31 = c31.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c30.intoArray(c, o);
-                c31.intoArray(c, o + L, m1);
-            }
-            if (mr > 4) {
-                int o = cOff + 4 * ldc;
-                if (add) {
-                    c40 = c40.add(FloatVector.fromArray(F, c, o));
-                    c41 = c41.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c40.intoArray(c, o);
-                c41.intoArray(c, o + L, m1);
-            }
-            if (mr > 5) {
-                int o = cOff + 5 * ldc;
-                if (add) {
-                    c50 = c50.add(FloatVector.fromArray(F, c, o));
-                    c51 = c51.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c50.intoArray(c, o);
-                c51.intoArray(c, o + L, m1);
-            }
-            if (mr > 6) {
-                int o = cOff + 6 * ldc;
-                if (add) {
-                    c60 = c60.add(FloatVector.fromArray(F, c, o));
-                    c61 = c61.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c60.intoArray(c, o);
-                c61.intoArray(c, o + L, m1);
-            }
-            if (mr > 7) {
-                int o = cOff + 7 * ldc;
-                if (add) {
-                    c70 = c70.add(FloatVector.fromArray(F, c, o));
-                    c71 = c71.add(FloatVector.fromArray(F, c, o + L, m1));
-                }
-                c70.intoArray(c, o);
-                c71.intoArray(c, o + L, m1);
-            }
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(F, c, cOff));
+            c01 = c01.add(FloatVector.fromArray(F, c, cOff + L));
+            c10 = c10.add(FloatVector.fromArray(F, c, cOff + ldc));
+            c11 = c11.add(FloatVector.fromArray(F, c, cOff + ldc + L));
+            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L));
+            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L));
+            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc));
+            c41 = c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L));
+            c50 = c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc));
+            c51 = c51.add(FloatVector.fromArray(F, c, cOff + 5 * ldc + L));
+            c60 = c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc));
+            c61 = c61.add(FloatVector.fromArray(F, c, cOff + 6 * ldc + L));
+            c70 = c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc));
+            c71 = c71.add(FloatVector.fromArray(F, c, cOff + 7 * ldc + L));
         }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + L);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + L);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + L);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + L);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + L);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c61.intoArray(c, cOff + 6 * ldc + L);
+        c70.intoArray(c, cOff + 7 * ldc);
+        c71.intoArray(c, cOff + 7 * ldc + L);
     }
 
-    /** {@link #packedKernel} for a last panel of at most one vector of columns. */
-    static void packedKernelHalf(int kc, float[] ap, int aOff, int mr, float[] bp, int bOff, float[] c, int cOff,
-                                 int ldc, boolean add, int nr) {
-        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F);
-        FloatVector c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
-        FloatVector c6 = FloatVector.zero(F), c7 = FloatVector.zero(F);
+    /** {@link #packedKernel} for a panel of one vector of columns. */
+    static void packedKernelHalf(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F);
         int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
-            c0 = FloatVector.broadcast(F, ap[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(F, ap[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(F, ap[ai + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(F, ap[ai + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(F, ap[ai + 4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(F, ap[ai + 5]).fma(b0, c5);
-            c6 = FloatVector.broadcast(F, ap[ai + 6]).fma(b0, c6);
-            c7 = FloatVector.broadcast(F, ap[ai + 7]).fma(b0, c7);
+            FloatVector x0 = FloatVector.broadcast(F, ap[ai]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = x5.fma(b0, c50);
+            FloatVector x6 = FloatVector.broadcast(F, ap[ai + 6]);
+            c60 = x6.fma(b0, c60);
+            FloatVector x7 = FloatVector.broadcast(F, ap[ai + 7]);
+            c70 = x7.fma(b0, c70);
         }
-        // Stores are written out here: passing the accumulators to a helper method, even one that is inlined,
-        // made C2 box them and ran the kernel 8x slower.
-        VectorMask<Float> m0 = F.indexInRange(0, nr);
-        {
-            int o = cOff;
-            if (add) {
-                c0 = c0.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c0.intoArray(c, o, m0);
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(F, c, cOff));
+            c10 = c10.add(FloatVector.fromArray(F, c, cOff + ldc));
+            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc));
+            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc));
+            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc));
+            c50 = c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc));
+            c60 = c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc));
+            c70 = c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc));
         }
-        if (mr > 1) {
-            int o = cOff + ldc;
+        c00.intoArray(c, cOff);
+        c10.intoArray(c, cOff + ldc);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c70.intoArray(c, cOff + 7 * ldc);
+    }
+
+    /** {@code C[0:mr, 0:nr] (+)= tile[0:mr, 0:nr]}, the tile having row stride {@code NR}. */
+    private static void mergeTile(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, boolean add) {
+        for (int i = 0; i < mr; i++) {
+            int t = i * NR;
+            int o = cOff + i * ldc;
             if (add) {
-                c1 = c1.add(FloatVector.fromArray(F, c, o, m0));
+                for (int j = 0; j < nr; j++) {
+                    c[o + j] += tile[t + j];
+                }
+            } else {
+                System.arraycopy(tile, t, c, o, nr);
             }
-            c1.intoArray(c, o, m0);
-        }
-        if (mr > 2) {
-            int o = cOff + 2 * ldc;
-            if (add) {
-                c2 = c2.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c2.intoArray(c, o, m0);
-        }
-        if (mr > 3) {
-            int o = cOff + 3 * ldc;
-            if (add) {
-                c3 = c3.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c3.intoArray(c, o, m0);
-        }
-        if (mr > 4) {
-            int o = cOff + 4 * ldc;
-            if (add) {
-                c4 = c4.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c4.intoArray(c, o, m0);
-        }
-        if (mr > 5) {
-            int o = cOff + 5 * ldc;
-            if (add) {
-                c5 = c5.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c5.intoArray(c, o, m0);
-        }
-        if (mr > 6) {
-            int o = cOff + 6 * ldc;
-            if (add) {
-                c6 = c6.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c6.intoArray(c, o, m0);
-        }
-        if (mr > 7) {
-            int o = cOff + 7 * ldc;
-            if (add) {
-                c7 = c7.add(FloatVector.fromArray(F, c, o, m0));
-            }
-            c7.intoArray(c, o, m0);
         }
     }
 

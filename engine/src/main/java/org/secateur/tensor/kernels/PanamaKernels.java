@@ -376,14 +376,13 @@ final class PanamaKernels extends ScalarKernels {
             super.unary(op, x, xo, out, oo, n);
             return;
         }
+        // EXP, LOG, TANH and SIGMOID stay on the scalar reference: the Vector API computes them with a native
+        // library (SVML) once C2 has compiled the loop but per lane with Math before that, and the two differ in the
+        // last bit, so results would depend on JIT timing and a training run would not repeat bit for bit.
         switch (op) {
             case NEG -> unaryNEG(x, xo, out, oo, n);
-            case EXP -> unaryEXP(x, xo, out, oo, n);
-            case LOG -> unaryLOG(x, xo, out, oo, n);
             case SQRT -> unarySQRT(x, xo, out, oo, n);
-            case TANH -> unaryTANH(x, xo, out, oo, n);
             case ABS -> unaryABS(x, xo, out, oo, n);
-            case SIGMOID -> sigmoid(x, xo, out, oo, n);
             case RELU -> relu(x, xo, out, oo, n);
             case STEP -> step(x, xo, out, oo, n);
             case RECIPROCAL -> reciprocal(x, xo, out, oo, n);
@@ -403,28 +402,6 @@ final class PanamaKernels extends ScalarKernels {
         }
     }
 
-    private static void unaryEXP(float[] x, int xo, float[] out, int oo, int n) {
-        int bound = F.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
-            out[oo + i] = (float) UnaryOp.EXP.apply(x[xo + i]);
-        }
-    }
-
-    private static void unaryLOG(float[] x, int xo, float[] out, int oo, int n) {
-        int bound = F.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
-            out[oo + i] = (float) UnaryOp.LOG.apply(x[xo + i]);
-        }
-    }
-
     private static void unarySQRT(float[] x, int xo, float[] out, int oo, int n) {
         int bound = F.loopBound(n);
         int i = 0;
@@ -436,17 +413,6 @@ final class PanamaKernels extends ScalarKernels {
         }
     }
 
-    private static void unaryTANH(float[] x, int xo, float[] out, int oo, int n) {
-        int bound = F.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
-            out[oo + i] = (float) UnaryOp.TANH.apply(x[xo + i]);
-        }
-    }
-
     private static void unaryABS(float[] x, int xo, float[] out, int oo, int n) {
         int bound = F.loopBound(n);
         int i = 0;
@@ -455,20 +421,6 @@ final class PanamaKernels extends ScalarKernels {
         }
         for (; i < n; i++) {
             out[oo + i] = (float) UnaryOp.ABS.apply(x[xo + i]);
-        }
-    }
-
-    /** {@code 1 / (1 + e^-x)}; for very negative x, e^-x overflows to infinity and the result is 0 as it should be. */
-    private static void sigmoid(float[] x, int xo, float[] out, int oo, int n) {
-        FloatVector one = FloatVector.broadcast(F, 1f);
-        int bound = F.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, xo + i);
-            one.div(one.add(v.neg().lanewise(VectorOperators.EXP))).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
-            out[oo + i] = (float) UnaryOp.SIGMOID.apply(x[xo + i]);
         }
     }
 
@@ -611,6 +563,21 @@ final class PanamaKernels extends ScalarKernels {
         }
         for (; i < n; i++) {
             y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    @Override
+    public void reluGrad(float[] g, int go, float[] x, int xo, float[] out, int oo, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector step = zero.blend(one, FloatVector.fromArray(F, x, xo + i).compare(VectorOperators.GT, zero));
+            FloatVector.fromArray(F, g, go + i).mul(step).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = g[go + i] * (x[xo + i] > 0 ? 1f : 0f);
         }
     }
 

@@ -1,0 +1,200 @@
+package org.secateur.tensor.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * im2col and col2im for one sample, a row of the patch matrix at a time. With a horizontal stride of 1 the part of
+ * an output row that lies inside the image is one contiguous run of the input row, so each run is moved with vector
+ * loads and stores (a masked one for the tail) instead of an element-by-element gather through an index map; other
+ * strides fall back to a strided loop. The index-map version in {@code org.secateur.tensor.Im2Col} is the reference:
+ * both produce the same bits, and col2im adds contributions to each input element in the same (row-major) order.
+ *
+ * <p>Geometry: {@code channels x h x w} input, {@code kh x kw} kernel, strides {@code sh, sw}, zero padding
+ * {@code ph, pw}, dilation {@code dh, dw}, output {@code oh x ow}; the patch matrix is {@code [channels*kh*kw, oh*ow]}
+ * with rows ordered {@code (c, ki, kj)}.
+ */
+public final class Patches {
+    private Patches() {}
+
+    /** Whether the Vector API is in use (without it, this class must not touch a vector type). */
+    private static final boolean SIMD = KernelSelector.KERNELS != KernelSelector.SCALAR;
+
+    /** The geometry of one convolution, flattened for the loops. */
+    public record Geometry(int channels, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
+                           int oh, int ow) {
+        int rows() {
+            return channels * kh * kw;
+        }
+    }
+
+    /** Writes the patch matrix of the sample at {@code x[xo ...]} to {@code cols[co ...]}; padding reads {@code pad}. */
+    public static void im2col(Geometry g, float[] x, int xo, float[] cols, int co, float pad) {
+        int positions = g.oh * g.ow;
+        int r = 0;
+        for (int c = 0; c < g.channels; c++) {
+            for (int ki = 0; ki < g.kh; ki++) {
+                for (int kj = 0; kj < g.kw; kj++, r++) {
+                    int ix0 = kj * g.dw - g.pw;                     // input column of output column 0
+                    int oxLo = Math.max(0, ceilDiv(-ix0, g.sw));     // first output column inside the image
+                    int oxHi = Math.min(g.ow, ceilDiv(g.w - ix0, g.sw));
+                    oxHi = Math.max(oxHi, oxLo);
+                    for (int oy = 0; oy < g.oh; oy++) {
+                        int iy = oy * g.sh - g.ph + ki * g.dh;
+                        int dst = co + r * positions + oy * g.ow;
+                        if (iy < 0 || iy >= g.h) {
+                            fill(cols, dst, g.ow, pad);
+                            continue;
+                        }
+                        int src = xo + (c * g.h + iy) * g.w + ix0;
+                        fill(cols, dst, oxLo, pad);
+                        if (g.sw == 1) {
+                            copy(x, src + oxLo, cols, dst + oxLo, oxHi - oxLo);
+                        } else {
+                            for (int ox = oxLo; ox < oxHi; ox++) {
+                                cols[dst + ox] = x[src + ox * g.sw];
+                            }
+                        }
+                        fill(cols, dst + oxHi, g.ow - oxHi, pad);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds the patch matrix at {@code cols[co ...]} back into the sample at {@code x[xo ...]} (col2im). */
+    public static void col2im(Geometry g, float[] cols, int co, float[] x, int xo) {
+        int positions = g.oh * g.ow;
+        int r = 0;
+        for (int c = 0; c < g.channels; c++) {
+            for (int ki = 0; ki < g.kh; ki++) {
+                for (int kj = 0; kj < g.kw; kj++, r++) {
+                    int ix0 = kj * g.dw - g.pw;
+                    int oxLo = Math.max(0, ceilDiv(-ix0, g.sw));
+                    int oxHi = Math.max(oxLo, Math.min(g.ow, ceilDiv(g.w - ix0, g.sw)));
+                    for (int oy = 0; oy < g.oh; oy++) {
+                        int iy = oy * g.sh - g.ph + ki * g.dh;
+                        if (iy < 0 || iy >= g.h) {
+                            continue;
+                        }
+                        int src = co + r * positions + oy * g.ow;
+                        int dst = xo + (c * g.h + iy) * g.w + ix0;
+                        if (g.sw == 1) {
+                            addInto(cols, src + oxLo, x, dst + oxLo, oxHi - oxLo);
+                        } else {
+                            for (int ox = oxLo; ox < oxHi; ox++) {
+                                x[dst + ox * g.sw] += cols[src + ox];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** As {@link #im2col(Geometry, float[], int, float[], int, float)} in float64. */
+    public static void im2col(Geometry g, double[] x, int xo, double[] cols, int co, double pad) {
+        int positions = g.oh * g.ow;
+        int r = 0;
+        for (int c = 0; c < g.channels; c++) {
+            for (int ki = 0; ki < g.kh; ki++) {
+                for (int kj = 0; kj < g.kw; kj++, r++) {
+                    for (int oy = 0; oy < g.oh; oy++) {
+                        int iy = oy * g.sh - g.ph + ki * g.dh;
+                        int dst = co + r * positions + oy * g.ow;
+                        for (int ox = 0; ox < g.ow; ox++) {
+                            int ix = ox * g.sw - g.pw + kj * g.dw;
+                            boolean inside = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
+                            cols[dst + ox] = inside ? x[xo + (c * g.h + iy) * g.w + ix] : pad;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** As {@link #col2im(Geometry, float[], int, float[], int)} in float64. */
+    public static void col2im(Geometry g, double[] cols, int co, double[] x, int xo) {
+        int positions = g.oh * g.ow;
+        int r = 0;
+        for (int c = 0; c < g.channels; c++) {
+            for (int ki = 0; ki < g.kh; ki++) {
+                for (int kj = 0; kj < g.kw; kj++, r++) {
+                    for (int oy = 0; oy < g.oh; oy++) {
+                        int iy = oy * g.sh - g.ph + ki * g.dh;
+                        if (iy < 0 || iy >= g.h) {
+                            continue;
+                        }
+                        int src = co + r * positions + oy * g.ow;
+                        for (int ox = 0; ox < g.ow; ox++) {
+                            int ix = ox * g.sw - g.pw + kj * g.dw;
+                            if (ix >= 0 && ix < g.w) {
+                                x[xo + (c * g.h + iy) * g.w + ix] += cols[src + ox];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    private static void fill(float[] a, int off, int n, float v) {
+        for (int i = 0; i < n; i++) {
+            a[off + i] = v;
+        }
+    }
+
+    /** {@code d[dOff + i] = s[so + i]} for {@code i < n}. */
+    static void copy(float[] s, int so, float[] d, int dOff, int n) {
+        if (SIMD) {
+            Simd.copy(s, so, d, dOff, n);
+        } else {
+            System.arraycopy(s, so, d, dOff, n);
+        }
+    }
+
+    /** {@code d[dOff + i] += s[so + i]} for {@code i < n}. */
+    static void addInto(float[] s, int so, float[] d, int dOff, int n) {
+        if (SIMD) {
+            Simd.addInto(s, so, d, dOff, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                d[dOff + i] += s[so + i];
+            }
+        }
+    }
+
+    /** The vector loops: whole vectors, then one masked vector for the tail. */
+    private static final class Simd {
+        private static final VectorSpecies<Float> F = PanamaKernels.F;
+        private static final int L = F.length();
+
+        static void copy(float[] s, int so, float[] d, int dOff, int n) {
+            int i = 0;
+            for (; i + L <= n; i += L) {
+                FloatVector.fromArray(F, s, so + i).intoArray(d, dOff + i);
+            }
+            if (i < n) {
+                VectorMask<Float> m = F.indexInRange(i, n);
+                FloatVector.fromArray(F, s, so + i, m).intoArray(d, dOff + i, m);
+            }
+        }
+
+        static void addInto(float[] s, int so, float[] d, int dOff, int n) {
+            int i = 0;
+            for (; i + L <= n; i += L) {
+                FloatVector.fromArray(F, s, so + i).add(FloatVector.fromArray(F, d, dOff + i)).intoArray(d, dOff + i);
+            }
+            if (i < n) {
+                VectorMask<Float> m = F.indexInRange(i, n);
+                FloatVector.fromArray(F, s, so + i, m).add(FloatVector.fromArray(F, d, dOff + i, m))
+                        .intoArray(d, dOff + i, m);
+            }
+        }
+    }
+}

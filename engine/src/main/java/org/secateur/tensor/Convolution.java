@@ -28,15 +28,23 @@ final class Convolution {
     /** Sample blocks of the weight gradient: a constant, so that the summation order is too. */
     private static final int BLOCKS = 8;
 
-    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** A thread's patch-matrix buffer, with room past the matrix for whole-vector copies. */
+    private static final class Workspace {
+        float[] cols = new float[0];
 
-    private static float[] floats(int n) {
-        float[][] holder = FLOATS.get();
-        if (holder[0].length < n) {
-            holder[0] = new float[n];
+        float[] cols(int n) {
+            if (cols.length < n + Patches.SLACK) {
+                cols = new float[n + Patches.SLACK];
+            }
+            return cols;
         }
-        return holder[0];
+
+        void im2col(Patches.Geometry pg, float[] x, int xo) {
+            Patches.im2col(pg, x, xo, cols, 0, 0f);
+        }
     }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     static void check(Tensor x, Tensor w, Tensor b, Conv2dGeometry g) {
         int[] sx = x.shapeRef();
@@ -114,12 +122,13 @@ final class Convolution {
         int l = g.positions();
         int chw = g.channels() * g.height() * g.width();
         Patches.Geometry pg = patches(g);
-        Tensor y = Tensor.empty(x.dtype(), new int[] {n, o, g.outHeight(), g.outWidth()});
+        Tensor y = Tensor.uninitialized(x.dtype(), new int[] {n, o, g.outHeight(), g.outWidth()});
         Parallel.forRange(n, grain((long) o * r * l), (s0, s1) -> {
             if (x.f() != null) {
-                float[] cols = floats(r * l);
+                Workspace ws = WORKSPACE.get();
+                float[] cols = ws.cols(r * l);
                 for (int s = s0; s < s1; s++) {
-                    Patches.im2col(pg, x.f(), s * chw, cols, 0, 0f);
+                    ws.im2col(pg, x.f(), s * chw);
                     K.gemm(false, false, o, l, r, w.f(), 0, cols, 0, y.f(), s * o * l, false);
                     if (b != null) {
                         for (int c = 0; c < o; c++) {
@@ -169,7 +178,8 @@ final class Convolution {
             Tensor gx = Tensor.zeros(gy.dtype(), n, g.channels(), g.height(), g.width());
             Parallel.forRange(n, grain((long) o * r * l), (s0, s1) -> {
                 if (gy.f() != null) {
-                    float[] cols = floats(r * l);
+                    Workspace ws = WORKSPACE.get();
+                    float[] cols = ws.cols(r * l);
                     for (int s = s0; s < s1; s++) {
                         K.gemm(true, false, r, l, o, w.f(), 0, gy.f(), s * o * l, cols, 0, false);
                         Patches.col2im(pg, cols, 0, gx.f(), s * chw);
@@ -229,9 +239,10 @@ final class Convolution {
                     int first = (int) ((long) n * blk / blocks);
                     int last = (int) ((long) n * (blk + 1) / blocks);
                     if (x.f() != null) {
-                        float[] cols = floats(r * l);
+                        Workspace ws = WORKSPACE.get();
+                        float[] cols = ws.cols(r * l);
                         for (int s = first; s < last; s++) {
-                            Patches.im2col(pg, x.f(), s * chw, cols, 0, 0f);
+                            ws.im2col(pg, x.f(), s * chw);
                             K.gemm(false, true, o, r, l, gy.f(), s * o * l, cols, 0, partial.f(), blk * or, s > first);
                         }
                     } else {
@@ -243,7 +254,7 @@ final class Convolution {
                     }
                 }
             });
-            Tensor gw = Tensor.empty(x.dtype(), new int[] {o, g.channels(), g.kh(), g.kw()});
+            Tensor gw = Tensor.uninitialized(x.dtype(), new int[] {o, g.channels(), g.kh(), g.kw()});
             if (gw.f() != null) {
                 K.sum(partial.f(), 1, blocks, or, gw.f());
             } else {

@@ -14,7 +14,7 @@ final class Elementwise {
     static Tensor binaryForward(BinaryOp op, Tensor a, Tensor b) {
         a.requireSameDtype(b);
         int[] out = Shape.broadcast(a.shapeRef(), b.shapeRef());
-        Tensor r = Tensor.empty(a.dtype(), out);
+        Tensor r = Tensor.uninitialized(a.dtype(), out);
         Broadcast.forEachRow(out, a.shapeRef(), b.shapeRef(), (ao, as, bo, bs, oo, n) -> {
             if (r.f() != null) {
                 K.binary(op, a.f(), ao, as, b.f(), bo, bs, r.f(), oo, n);
@@ -26,7 +26,7 @@ final class Elementwise {
     }
 
     static Tensor unaryForward(UnaryOp op, Tensor x) {
-        Tensor r = Tensor.empty(x.dtype(), x.shapeRef().clone());
+        Tensor r = Tensor.uninitialized(x.dtype(), x.shapeRef().clone());
         if (x.f() != null) {
             K.unary(op, x.f(), 0, r.f(), 0, x.numel());
         } else {
@@ -184,7 +184,7 @@ final class Elementwise {
             Tensor c = expandRaw(cond, out);
             Tensor ea = expandRaw(a, out);
             Tensor eb = expandRaw(b, out);
-            Tensor r = Tensor.empty(a.dtype(), out);
+            Tensor r = Tensor.uninitialized(a.dtype(), out);
             for (int i = 0, n = r.numel(); i < n; i++) {
                 r.setFlat(i, c.getFlat(i) != 0 ? ea.getFlat(i) : eb.getFlat(i));
             }

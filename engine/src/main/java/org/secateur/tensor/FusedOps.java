@@ -4,6 +4,7 @@ import org.secateur.autograd.GradMode;
 import org.secateur.tensor.kernels.BinaryOp;
 import org.secateur.tensor.kernels.Kernels;
 import org.secateur.tensor.kernels.Parallel;
+import org.secateur.tensor.kernels.Pooling;
 
 /** The fused primitives behind {@link Fused}, each forward next to its backward (written in differentiable ops). */
 final class FusedOps {
@@ -29,7 +30,7 @@ final class FusedOps {
             int m = x.size(0);
             int k = x.size(1);
             int n = w.size(0);
-            Tensor y = Tensor.empty(x.dtype(), new int[] {m, n});
+            Tensor y = Tensor.uninitialized(x.dtype(), new int[] {m, n});
             if (y.f() != null) {
                 K.gemm(false, true, m, n, k, x.f(), 0, w.f(), 0, y.f(), 0, false);
                 if (bias) {
@@ -131,7 +132,7 @@ final class FusedOps {
             Tensor x = in[0];
             int n = x.size(0);
             int c = x.size(1);
-            y = Tensor.empty(x.dtype(), new int[] {n, c});
+            y = Tensor.uninitialized(x.dtype(), new int[] {n, c});
             softmaxRows(x, y, n, c);
             return y;
         }
@@ -167,7 +168,7 @@ final class FusedOps {
             logits = in[0];
             int n = logits.size(0);
             int c = logits.size(1);
-            p = Tensor.empty(logits.dtype(), new int[] {n, c});
+            p = Tensor.uninitialized(logits.dtype(), new int[] {n, c});
             double total = 0;
             if (logits.f() != null) {
                 float[] x = logits.f();
@@ -205,7 +206,7 @@ final class FusedOps {
                 Tensor probs = new Softmax().apply(logits);
                 return new Tensor[] {probs.sub(onehot).mul(g.div(n))};
             }
-            Tensor gx = Tensor.empty(logits.dtype(), new int[] {n, c});
+            Tensor gx = Tensor.uninitialized(logits.dtype(), new int[] {n, c});
             if (gx.f() != null) {
                 float s = g.f()[0] / n;
                 float[] prob = p.f();
@@ -243,7 +244,7 @@ final class FusedOps {
         @Override
         protected Tensor forward(Tensor... in) {
             Tensor g = in[0];
-            Tensor out = Tensor.empty(g.dtype(), g.shapeRef().clone());
+            Tensor out = Tensor.uninitialized(g.dtype(), g.shapeRef().clone());
             if (g.f() != null) {
                 K.reluGrad(g.f(), 0, x.f(), 0, out.f(), 0, g.numel());
             } else {
@@ -285,7 +286,7 @@ final class FusedOps {
             int ow = g.outWidth();
             int hw = g.height() * g.width();
             int ohw = oh * ow;
-            Tensor y = Tensor.empty(x.dtype(), new int[] {inShape[0], inShape[1], oh, ow});
+            Tensor y = Tensor.uninitialized(x.dtype(), new int[] {inShape[0], inShape[1], oh, ow});
             arg = new int[planes * ohw];
             int grain = Math.max(1, (1 << 15) / Math.max(1, ohw * g.kh() * g.kw()));
             Parallel.forRange(planes, grain, (p0, p1) -> {
@@ -300,45 +301,18 @@ final class FusedOps {
             return y;
         }
 
+        /** The common case with a vector kernel: a {@code 2 x 2} window, stride 2, no padding. */
+        private boolean twoByTwo() {
+            return g.kh() == 2 && g.kw() == 2 && g.sh() == 2 && g.sw() == 2 && g.ph() == 0 && g.pw() == 0
+                    && g.dh() == 1 && g.dw() == 1;
+        }
+
         private void pool(float[] x, int xo, float[] y, int yo, int[] arg, int ao) {
             int oh = g.outHeight();
             int ow = g.outWidth();
             int w = g.width();
-            if (g.kh() == 2 && g.kw() == 2 && g.sh() == 2 && g.sw() == 2 && g.ph() == 0 && g.pw() == 0
-                    && g.dh() == 1 && g.dw() == 1) {
-                for (int oy = 0; oy < oh; oy++) {
-                    int r0 = 2 * oy * w;
-                    int r1 = r0 + w;
-                    for (int ox = 0; ox < ow; ox++) {
-                        int i0 = r0 + 2 * ox;
-                        int best = i0;
-                        float v = x[xo + i0];
-                        // window order (0,0), (0,1), (1,0), (1,1); the first maximum wins, NaN wins and stops
-                        if (v == v) {
-                            float u = x[xo + i0 + 1];
-                            if (u > v || u != u) {
-                                v = u;
-                                best = i0 + 1;
-                            }
-                        }
-                        if (v == v) {
-                            float u = x[xo + r1 + 2 * ox];
-                            if (u > v || u != u) {
-                                v = u;
-                                best = r1 + 2 * ox;
-                            }
-                        }
-                        if (v == v) {
-                            float u = x[xo + r1 + 2 * ox + 1];
-                            if (u > v || u != u) {
-                                v = u;
-                                best = r1 + 2 * ox + 1;
-                            }
-                        }
-                        y[yo + oy * ow + ox] = v;
-                        arg[ao + oy * ow + ox] = best;
-                    }
-                }
+            if (twoByTwo()) {
+                Pooling.maxPool2x2(x, xo, g.height(), w, y, yo, arg, ao);
                 return;
             }
             for (int oy = 0; oy < oh; oy++) {
@@ -395,12 +369,63 @@ final class FusedOps {
 
         @Override
         protected Tensor[] backward(Tensor gy) {
+            if (twoByTwo() && gy.f() != null) {
+                return new Tensor[] {new Unpool2x2(arg, g.height(), g.width(), inShape).apply(gy)};
+            }
             return new Tensor[] {new PlaneScatter(arg, g.height() * g.width(), inShape).apply(gy)};
         }
 
         @Override
         public String name() {
             return "maxPool2d";
+        }
+    }
+
+    /**
+     * {@link PlaneScatter} for {@code 2 x 2} windows with stride 2, which tile the plane: each window's gradient goes
+     * to its winner and zero to the rest, written densely by a vector kernel. Its adjoint is {@link PlaneGather}.
+     */
+    static final class Unpool2x2 extends Function {
+        private final int[] arg;
+        private final int h;
+        private final int w;
+        private final int[] target;
+        private int[] sourceShape;
+
+        Unpool2x2(int[] arg, int h, int w, int[] target) {
+            this.arg = arg;
+            this.h = h;
+            this.w = w;
+            this.target = target;
+        }
+
+        @Override
+        protected Tensor forward(Tensor... in) {
+            Tensor s = in[0];
+            sourceShape = s.shapeRef();
+            Tensor y = Tensor.uninitialized(s.dtype(), target);
+            int planes = target[0] * target[1];
+            int per = (h / 2) * (w / 2);
+            int hw = h * w;
+            float[] src = s.f();
+            float[] dst = y.f();
+            int grain = Math.max(1, (1 << 14) / Math.max(1, hw));
+            Parallel.forRange(planes, grain, (p0, p1) -> {
+                for (int p = p0; p < p1; p++) {
+                    Pooling.unpool2x2(src, p * per, arg, p * per, h, w, dst, p * hw);
+                }
+            });
+            return y;
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {new PlaneGather(arg, h * w, sourceShape).apply(g)};
+        }
+
+        @Override
+        public String name() {
+            return "maxUnpool2d";
         }
     }
 

@@ -1,6 +1,7 @@
 package org.secateur.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -160,9 +161,12 @@ final class PanamaGemm {
                     FloatVector.fromArray(F, b, src + L).intoArray(bp, dst + L);
                 }
             } else {
+                // masked loads read zeros past the last column, so the panel is padded without a separate fill
+                VectorMask<Float> m0 = F.indexInRange(0, nr);
+                VectorMask<Float> m1 = F.indexInRange(L, nr);
                 for (int p = 0; p < kc; p++, src += n, dst += NR) {
-                    System.arraycopy(b, src, bp, dst, nr);
-                    java.util.Arrays.fill(bp, dst + nr, dst + NR, 0f);
+                    FloatVector.fromArray(F, b, src, m0).intoArray(bp, dst);
+                    FloatVector.fromArray(F, b, src + L, m1).intoArray(bp, dst + L);
                 }
             }
         }
@@ -504,16 +508,19 @@ final class PanamaGemm {
 
     /** {@code C[0:mr, 0:nr] (+)= tile[0:mr, 0:nr]}, the tile having row stride {@code NR}. */
     private static void mergeTile(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, boolean add) {
+        VectorMask<Float> m0 = F.indexInRange(0, nr);
+        VectorMask<Float> m1 = F.indexInRange(L, nr);
         for (int i = 0; i < mr; i++) {
             int t = i * NR;
             int o = cOff + i * ldc;
+            FloatVector v0 = FloatVector.fromArray(F, tile, t);
+            FloatVector v1 = FloatVector.fromArray(F, tile, t + L);
             if (add) {
-                for (int j = 0; j < nr; j++) {
-                    c[o + j] += tile[t + j];
-                }
-            } else {
-                System.arraycopy(tile, t, c, o, nr);
+                v0 = v0.add(FloatVector.fromArray(F, c, o, m0));
+                v1 = v1.add(FloatVector.fromArray(F, c, o + L, m1));
             }
+            v0.intoArray(c, o, m0);
+            v1.intoArray(c, o + L, m1);
         }
     }
 

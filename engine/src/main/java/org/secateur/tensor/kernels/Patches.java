@@ -29,34 +29,52 @@ public final class Patches {
         }
     }
 
-    /** Writes the patch matrix of the sample at {@code x[xo ...]} to {@code cols[co ...]}; padding reads {@code pad}. */
+    /** Floats of room a destination should have past the patch matrix for the fastest copies (see {@link #im2col}). */
+    public static final int SLACK = 64;
+
+    /**
+     * Writes the patch matrix of the sample at {@code x[xo ...]} to {@code cols[co ...]}; padding reads {@code pad}.
+     * When {@code cols} has {@link #SLACK} floats of room past the matrix, rows are written with whole vectors whose
+     * spill past the end of a row is overwritten by the next row (or lands in the room), and no masked store is needed.
+     */
     public static void im2col(Geometry g, float[] x, int xo, float[] cols, int co, float pad) {
         int positions = g.oh * g.ow;
+        boolean spill = SIMD && cols.length >= co + g.rows() * positions + SLACK;
         int r = 0;
         for (int c = 0; c < g.channels; c++) {
             for (int ki = 0; ki < g.kh; ki++) {
                 for (int kj = 0; kj < g.kw; kj++, r++) {
                     int ix0 = kj * g.dw - g.pw;                     // input column of output column 0
                     int oxLo = Math.max(0, ceilDiv(-ix0, g.sw));     // first output column inside the image
-                    int oxHi = Math.min(g.ow, ceilDiv(g.w - ix0, g.sw));
-                    oxHi = Math.max(oxHi, oxLo);
+                    int oxHi = Math.max(oxLo, Math.min(g.ow, ceilDiv(g.w - ix0, g.sw)));
                     for (int oy = 0; oy < g.oh; oy++) {
                         int iy = oy * g.sh - g.ph + ki * g.dh;
                         int dst = co + r * positions + oy * g.ow;
                         if (iy < 0 || iy >= g.h) {
-                            fill(cols, dst, g.ow, pad);
+                            if (spill) {
+                                Simd.fillSpill(cols, dst, g.ow, pad);
+                            } else {
+                                fill(cols, dst, g.ow, pad);
+                            }
                             continue;
                         }
                         int src = xo + (c * g.h + iy) * g.w + ix0;
-                        fill(cols, dst, oxLo, pad);
-                        if (g.sw == 1) {
-                            copy(x, src + oxLo, cols, dst + oxLo, oxHi - oxLo);
-                        } else {
+                        for (int ox = 0; ox < oxLo; ox++) {
+                            cols[dst + ox] = pad;
+                        }
+                        int n = oxHi - oxLo;
+                        if (g.sw != 1) {
                             for (int ox = oxLo; ox < oxHi; ox++) {
                                 cols[dst + ox] = x[src + ox * g.sw];
                             }
+                        } else if (spill && src + oxLo + n + SLACK / 2 <= x.length) {
+                            Simd.copySpill(x, src + oxLo, cols, dst + oxLo, n);
+                        } else {
+                            copy(x, src + oxLo, cols, dst + oxLo, n);
                         }
-                        fill(cols, dst + oxHi, g.ow - oxHi, pad);
+                        for (int ox = oxHi; ox < g.ow; ox++) {
+                            cols[dst + ox] = pad;
+                        }
                     }
                 }
             }
@@ -173,6 +191,21 @@ public final class Patches {
     private static final class Simd {
         private static final VectorSpecies<Float> F = PanamaKernels.F;
         private static final int L = F.length();
+
+        /** Copies {@code n} floats in whole vectors: up to {@code L - 1} floats past both ends are read and written. */
+        static void copySpill(float[] s, int so, float[] d, int dOff, int n) {
+            for (int i = 0; i < n; i += L) {
+                FloatVector.fromArray(F, s, so + i).intoArray(d, dOff + i);
+            }
+        }
+
+        /** Fills {@code n} floats in whole vectors, writing up to {@code L - 1} past the end. */
+        static void fillSpill(float[] d, int dOff, int n, float v) {
+            FloatVector p = FloatVector.broadcast(F, v);
+            for (int i = 0; i < n; i += L) {
+                p.intoArray(d, dOff + i);
+            }
+        }
 
         static void copy(float[] s, int so, float[] d, int dOff, int n) {
             int i = 0;

@@ -89,6 +89,11 @@ final class BufferPool {
         return s != null && s.containsKey(storage);
     }
 
+    /** How many elements this thread's pool holds (float64 elements count twice). */
+    static long heldElements() {
+        return POOLS.get().held;
+    }
+
     /** Gives back an array that nothing references any more. */
     static void release(Object storage) {
         Pools p = POOLS.get();

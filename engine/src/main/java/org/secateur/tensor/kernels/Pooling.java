@@ -139,7 +139,7 @@ public final class Pooling {
                             .andNot(best.test(VectorOperators.IS_NAN));
                     best = best.blend(v, take);
                     idx = idx.blend(i00.add(w + 1), take.cast(I));
-                    if (oy < oh - 1) {
+                    if (yo + oy * ow + ox + L <= yo + oh * ow) {
                         // whole vectors: what spills past this row is overwritten by the next row of the plane
                         best.intoArray(y, yo + oy * ow + ox);
                         idx.intoArray(arg, ao + oy * ow + ox);
@@ -171,17 +171,24 @@ public final class Pooling {
                     FloatVector g11 = zero.blend(g, a.compare(VectorOperators.EQ, i00.add(w + 1)).cast(F));
                     int d0 = xo + r0 + 2 * ox;
                     int d1 = d0 + w;
-                    // whole vectors where the spill lands on a row of this plane written later (all but the last row)
-                    g00.rearrange(INTERLEAVE_LO, g01).intoArray(gx, d0);
-                    g00.rearrange(INTERLEAVE_HI, g01).intoArray(gx, d0 + L);
-                    if (oy < oh - 1 || (h & 1) != 0) {
-                        g10.rearrange(INTERLEAVE_LO, g11).intoArray(gx, d1);
-                        g10.rearrange(INTERLEAVE_HI, g11).intoArray(gx, d1 + L);
+                    // a whole chunk fills exactly 2L columns of each row; a partial one is stored masked (a spill
+                    // from the first row would land on the start of the second, already written)
+                    FloatVector lo0 = g00.rearrange(INTERLEAVE_LO, g01);
+                    FloatVector hi0 = g00.rearrange(INTERLEAVE_HI, g01);
+                    FloatVector lo1 = g10.rearrange(INTERLEAVE_LO, g11);
+                    FloatVector hi1 = g10.rearrange(INTERLEAVE_HI, g11);
+                    if (n == L) {
+                        lo0.intoArray(gx, d0);
+                        hi0.intoArray(gx, d0 + L);
+                        lo1.intoArray(gx, d1);
+                        hi1.intoArray(gx, d1 + L);
                     } else {
                         VectorMask<Float> m0 = F.indexInRange(0, 2 * n);
                         VectorMask<Float> m1 = F.indexInRange(L, 2 * n);
-                        g10.rearrange(INTERLEAVE_LO, g11).intoArray(gx, d1, m0);
-                        g10.rearrange(INTERLEAVE_HI, g11).intoArray(gx, d1 + L, m1);
+                        lo0.intoArray(gx, d0, m0);
+                        hi0.intoArray(gx, d0 + L, m1);
+                        lo1.intoArray(gx, d1, m0);
+                        hi1.intoArray(gx, d1 + L, m1);
                     }
                 }
                 if ((w & 1) != 0) {

@@ -13,7 +13,8 @@ import java.util.Map;
  * <p>Safety rests on two rules, both enforced by {@link Backprop}: an array goes back to the pool only if it was
  * allocated during the same backward pass ({@link #allocatedHere}), never handed out (as a leaf's or a target's
  * gradient) and shared with no gradient still pending; and only {@link Tensor#uninitialized} takes arrays from the
- * pool, for operations that overwrite every element. Pools are per thread, keyed by exact length, hold only arrays
+ * pool, for operations that overwrite every element, and only during a backward pass, so recycled arrays circulate
+ * among the gradients of successive steps rather than leak into forward activations. Pools are per thread, keyed by exact length, hold only arrays
  * of at least {@link #MIN_LENGTH} elements, and are bounded.
  */
 final class BufferPool {
@@ -38,6 +39,11 @@ final class BufferPool {
     static float[] floats(int n) {
         if (n >= MIN_LENGTH) {
             Pools p = POOLS.get();
+            if (p.scope == null) {
+                // Outside a backward pass (a forward) the array may live as long as the caller holds the graph: a
+                // recycled one would leave the pool for good, and the backward would allocate instead.
+                return new float[n];
+            }
             ArrayDeque<float[]> q = p.floats.get(n);
             float[] a = q == null ? null : q.pollLast();
             if (a != null) {
@@ -45,9 +51,7 @@ final class BufferPool {
             } else {
                 a = new float[n];
             }
-            if (p.scope != null) {
-                p.scope.put(a, Boolean.TRUE);
-            }
+            p.scope.put(a, Boolean.TRUE);
             return a;
         }
         return new float[n];
@@ -56,6 +60,9 @@ final class BufferPool {
     static double[] doubles(int n) {
         if (n >= MIN_LENGTH) {
             Pools p = POOLS.get();
+            if (p.scope == null) {
+                return new double[n];
+            }
             ArrayDeque<double[]> q = p.doubles.get(n);
             double[] a = q == null ? null : q.pollLast();
             if (a != null) {
@@ -63,9 +70,7 @@ final class BufferPool {
             } else {
                 a = new double[n];
             }
-            if (p.scope != null) {
-                p.scope.put(a, Boolean.TRUE);
-            }
+            p.scope.put(a, Boolean.TRUE);
             return a;
         }
         return new double[n];

@@ -1,6 +1,7 @@
 package org.secateur.tensor;
 
 import org.secateur.tensor.kernels.BinaryOp;
+import org.secateur.tensor.kernels.ConvKernels;
 import org.secateur.tensor.kernels.Kernels;
 import org.secateur.tensor.kernels.Parallel;
 import org.secateur.tensor.kernels.Patches;
@@ -16,8 +17,12 @@ import org.secateur.tensor.kernels.Patches;
  * </ul>
  * So the backward of each is made of the three, and derivatives of any order follow.
  *
- * <p>Each works per sample with the patch matrix of that sample in a per-thread buffer (it stays in cache, and
- * nothing of size {@code N x C*kh*kw x L} is ever allocated), one GEMM per sample, and samples split over threads.
+ * <p>Each works per sample (or per few samples) with patch matrices in a per-thread buffer (they stay in cache, and
+ * nothing of size {@code N x C*kh*kw x L} is ever allocated) and one GEMM per sample; samples are split over threads.
+ * In float32, with stride 1 and wide output rows, the forward and the input gradient skip the patch matrix: an
+ * implicit GEMM reads the rows of a zero-padded copy of the input directly ({@link ConvKernels#forward}), the input
+ * gradient being a forward convolution of the padded output gradient with the flipped kernel; and for long rows the
+ * weight gradient is a set of dot products of gradient rows with patch rows ({@link ConvKernels#dotRows}).
  * The weight gradient sums fixed blocks of samples separately and adds the block sums in order, so its bits do not
  * depend on the thread count.
  */
@@ -74,6 +79,40 @@ final class Convolution {
                 g.pw(), g.dh(), g.dw(), g.outHeight(), g.outWidth());
     }
 
+    /**
+     * Whether the implicit-GEMM forward kernel suits a float32 tensor on this geometry: stride 1, and output rows
+     * wide enough ({@code width}) to fill most lanes of its one- or two-vector tiles. Narrower rows go through
+     * patch matrices and the packed GEMM, whose tiles run along all the positions of a sample.
+     */
+    private static boolean implicit(Tensor t, Conv2dGeometry g, int width) {
+        return t.f() != null && g.sh() == 1 && g.sw() == 1 && width >= 24;
+    }
+
+    /**
+     * Start of row {@code (c, ki, kj)} of the patch matrix in a padded buffer of planes of {@code rowStride}-wide rows:
+     * {@code c * planeSize + ki * dh * rowStride + kj * dw}.
+     */
+    private static int[] rowOffsets(int channels, int kh, int kw, int dh, int dw, int planeSize, int rowStride) {
+        int[] off = new int[channels * kh * kw];
+        for (int c = 0, r = 0; c < channels; c++) {
+            for (int ki = 0; ki < kh; ki++) {
+                for (int kj = 0; kj < kw; kj++, r++) {
+                    off[r] = c * planeSize + ki * dh * rowStride + kj * dw;
+                }
+            }
+        }
+        return off;
+    }
+
+    /** A batch copied with zero padding, as the implicit kernels read it. */
+    private record Padded(float[] data, int planeSize, int rowStride) {
+        static Padded of(Tensor x, int ph, int pw) {
+            int[] s = x.shapeRef();
+            float[] data = ConvKernels.pad(x.f(), 0, s[0] * s[1], s[2], s[3], ph, pw);
+            return new Padded(data, (s[2] + 2 * ph) * (s[3] + 2 * pw), s[3] + 2 * pw);
+        }
+    }
+
     /** Samples per parallel chunk: about 32k multiply-adds of GEMM per chunk at least. */
     private static int grain(long perSample) {
         return (int) Math.max(1, (1L << 15) / Math.max(1, perSample));
@@ -95,6 +134,9 @@ final class Convolution {
         protected Tensor forward(Tensor... in) {
             x = in[0];
             w = in[1];
+            if (implicit(x, g, g.outWidth())) {
+                return forwardImplicit(g, Padded.of(x, g.ph(), g.pw()), x.size(0), w, bias ? in[2] : null);
+            }
             return forwardRaw(g, x, w, bias ? in[2] : null);
         }
 
@@ -113,6 +155,25 @@ final class Convolution {
         public String name() {
             return "conv2d";
         }
+    }
+
+    /** The forward by implicit GEMM over a padded batch. */
+    static Tensor forwardImplicit(Conv2dGeometry g, Padded xp, int n, Tensor w, Tensor b) {
+        int o = w.size(0);
+        int r = g.patchSize();
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int[] rowOff = rowOffsets(g.channels(), g.kh(), g.kw(), g.dh(), g.dw(), xp.planeSize(), xp.rowStride());
+        int sampleSize = g.channels() * xp.planeSize();
+        Tensor y = Tensor.uninitialized(DType.F32, new int[] {n, o, oh, ow});
+        float[] bias = b == null ? null : b.f();
+        Parallel.forRange(n, grain((long) o * r * oh * ow), (s0, s1) -> {
+            for (int s = s0; s < s1; s++) {
+                ConvKernels.forward(w.f(), o, r, rowOff, xp.data(), s * sampleSize, xp.rowStride(), oh, ow, bias, y.f(),
+                        s * o * oh * ow);
+            }
+        });
+        return y;
     }
 
     static Tensor forwardRaw(Conv2dGeometry g, Tensor x, Tensor w, Tensor b) {
@@ -169,6 +230,11 @@ final class Convolution {
         protected Tensor forward(Tensor... in) {
             gy = in[0];
             w = in[1];
+            int qh = g.dh() * (g.kh() - 1) - g.ph();
+            int qw = g.dw() * (g.kw() - 1) - g.pw();
+            if (implicit(gy, g, g.width()) && qh >= 0 && qw >= 0) {
+                return forwardImplicit(qh, qw);
+            }
             int n = gy.size(0);
             int o = w.size(0);
             int r = g.patchSize();
@@ -190,6 +256,44 @@ final class Convolution {
                         K.gemm(true, false, r, l, o, w.d(), 0, gy.d(), s * o * l, cols, 0, false);
                         Patches.col2im(pg, cols, 0, gx.d(), s * chw);
                     }
+                }
+            });
+            return gx;
+        }
+
+        /**
+         * {@code gx[c, iy, ix] = sum_{o, ki, kj} w[o, c, kh-1-ki, kw-1-kj] gyp[o, iy + ki dh, ix + kj dw]}, where
+         * {@code gyp} is {@code gy} padded by {@code q = d (k - 1) - p}: a forward convolution, channels swapped.
+         */
+        private Tensor forwardImplicit(int qh, int qw) {
+            int n = gy.size(0);
+            int o = w.size(0);
+            int c = g.channels();
+            int kh = g.kh();
+            int kw = g.kw();
+            float[] src = w.f();
+            float[] flipped = new float[c * o * kh * kw];
+            for (int oc = 0; oc < o; oc++) {
+                for (int ci = 0; ci < c; ci++) {
+                    for (int ki = 0; ki < kh; ki++) {
+                        for (int kj = 0; kj < kw; kj++) {
+                            flipped[((ci * o + oc) * kh + ki) * kw + kj] =
+                                    src[((oc * c + ci) * kh + (kh - 1 - ki)) * kw + (kw - 1 - kj)];
+                        }
+                    }
+                }
+            }
+            Padded gp = Padded.of(gy, qh, qw);
+            int[] rowOff = rowOffsets(o, kh, kw, g.dh(), g.dw(), gp.planeSize(), gp.rowStride());
+            int rows = o * kh * kw;
+            int h = g.height();
+            int wd = g.width();
+            int sampleSize = o * gp.planeSize();
+            Tensor gx = Tensor.uninitialized(DType.F32, new int[] {n, c, h, wd});
+            Parallel.forRange(n, grain((long) c * rows * h * wd), (s0, s1) -> {
+                for (int s = s0; s < s1; s++) {
+                    ConvKernels.forward(flipped, c, rows, rowOff, gp.data(), s * sampleSize, gp.rowStride(), h, wd, null,
+                            gx.f(), s * c * h * wd);
                 }
             });
             return gx;
@@ -225,6 +329,9 @@ final class Convolution {
         protected Tensor forward(Tensor... in) {
             x = in[0];
             gy = in[1];
+            if (x.f() != null && gy.f() != null) {
+                return forwardFloat();
+            }
             int n = x.size(0);
             int o = gy.size(1);
             int r = g.patchSize();
@@ -260,6 +367,57 @@ final class Convolution {
             } else {
                 K.sum(partial.d(), 1, blocks, or, gw.d());
             }
+            return gw;
+        }
+
+        /**
+         * Float32: the patch matrices of a few samples at a time in a per-thread buffer, then for long rows (many
+         * output positions) dot products of the gradient's rows with the patch rows ({@link ConvKernels#dotRows}),
+         * otherwise the packed GEMM {@code cols @ gy^T}, summed over the samples of each fixed block.
+         */
+        private Tensor forwardFloat() {
+            int n = x.size(0);
+            int o = gy.size(1);
+            int r = g.patchSize();
+            int l = g.positions();
+            int chw = g.channels() * g.height() * g.width();
+            int or = o * r;
+            Patches.Geometry pg = patches(g);
+            boolean dots = l >= 256;
+            int group = dots ? Math.max(1, Math.min(8, (1 << 18) / Math.max(1, r * l))) : 1;
+            int blocks = Math.max(1, Math.min(BLOCKS, n));
+            float[] partial = new float[blocks * or];
+            float[] gyf = gy.f();
+            Parallel.forRange(blocks, 1, (b0, b1) -> {
+                float[] cols = new float[group * r * l + Patches.SLACK];
+                for (int blk = b0; blk < b1; blk++) {
+                    int first = (int) ((long) n * blk / blocks);
+                    int last = (int) ((long) n * (blk + 1) / blocks);
+                    float[] sums = new float[or];              // [O, R] for dots, [R, O] for the GEMM
+                    for (int s = first; s < last; s += group) {
+                        int count = Math.min(group, last - s);
+                        for (int q = 0; q < count; q++) {
+                            Patches.im2col(pg, x.f(), (s + q) * chw, cols, q * r * l, 0f);
+                        }
+                        if (dots) {
+                            ConvKernels.dotRows(gyf, s * o * l, o * l, o, cols, 0, r * l, r, l, count, sums);
+                        } else {
+                            K.gemm(false, true, r, o, l, cols, 0, gyf, s * o * l, sums, 0, s > first);
+                        }
+                    }
+                    if (dots) {
+                        System.arraycopy(sums, 0, partial, blk * or, or);
+                    } else {
+                        for (int ri = 0; ri < r; ri++) {
+                            for (int oi = 0; oi < o; oi++) {
+                                partial[blk * or + oi * r + ri] = sums[ri * o + oi];
+                            }
+                        }
+                    }
+                }
+            });
+            Tensor gw = Tensor.uninitialized(DType.F32, new int[] {o, g.channels(), g.kh(), g.kw()});
+            K.sum(partial, 1, blocks, or, gw.f());
             return gw;
         }
 

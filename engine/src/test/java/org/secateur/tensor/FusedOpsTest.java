@@ -123,10 +123,14 @@ class FusedOpsTest {
                         cc.dil(), 1);
                 Run a = fused(() -> run(f, in, seed));
                 Run b = composed(() -> run(f, in, seed));
-                // the forward is the same per-sample product and bias add: identical; the weight gradient sums the
-                // batch in another order
-                assertThat(a.value().contentEquals(b.value())).as("%s %s", cc, d).isTrue();
                 double tol = d == DType.F32 ? 1e-5 : 1e-12;
+                if (d == DType.F64) {
+                    // the same per-sample product and bias add: identical (in float32 the implicit GEMM uses fused
+                    // multiply-adds where a tiny composed product uses the scalar loop)
+                    assertThat(a.value().contentEquals(b.value())).as("%s %s", cc, d).isTrue();
+                } else {
+                    assertClose(a.value(), b.value(), tol, cc + " value " + d);
+                }
                 for (int i = 0; i < 3; i++) {
                     assertClose(a.grads()[i], b.grads()[i], tol, cc + " gradient " + i + " " + d);
                 }
@@ -338,12 +342,6 @@ class FusedOpsTest {
         int size = 32 * 8 * 32 * 32;
         Supplier<Tensor> loss = () -> Functional.maxPool2d(Functional.conv2d(x, w, null, 1, 1, 1, 1).relu(), 2, 2, 0, 1)
                 .sum();
-        // take out what earlier tests left for this size
-        long held;
-        do {
-            held = BufferPool.heldElements();
-            Tensor.uninitialized(DType.F32, new int[] {size});
-        } while (BufferPool.heldElements() < held);
         long before = BufferPool.heldElements();
         Autograd.grad(loss.get(), new Tensor[] {w}, true);
         assertThat(BufferPool.heldElements()).as("a recorded backward recycles nothing").isEqualTo(before);
@@ -351,7 +349,10 @@ class FusedOpsTest {
         long after = BufferPool.heldElements();
         // the gradients of the ReLU's input and output (each 32 x 8 x 32 x 32) went back to the pool
         assertThat(after - before).isGreaterThanOrEqualTo(size);
-        Tensor.uninitialized(DType.F32, new int[] {32, 8, 32, 32});
-        assertThat(BufferPool.heldElements()).as("taken out again").isEqualTo(after - size);
+        // a forward takes nothing from the pool (its arrays may outlive the step); the next backward does
+        loss.get();
+        assertThat(BufferPool.heldElements()).as("after a forward").isEqualTo(after);
+        loss.get().backward();
+        assertThat(BufferPool.heldElements()).as("after the next backward").isEqualTo(after);
     }
 }

@@ -511,9 +511,22 @@ final class PanamaKernels extends ScalarKernels {
             s0 = s0.add(FloatVector.fromArray(F, x, off + i));
             i += L;
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0.add(s1));
         for (; i < n; i++) {
             s += x[off + i];
+        }
+        return s;
+    }
+
+    /**
+     * The lanes of {@code v} added in lane order. Not {@code reduceLanes}: once compiled it may associate the sum
+     * differently from its interpreted form, and results must not depend on JIT timing.
+     */
+    private static float sumLanes(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = 0;
+        for (float x : lanes) {
+            s += x;
         }
         return s;
     }
@@ -546,7 +559,7 @@ final class PanamaKernels extends ScalarKernels {
         for (; i + L <= n; i += L) {
             s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
         }

@@ -39,43 +39,52 @@ public final class Patches {
      */
     public static void im2col(Geometry g, float[] x, int xo, float[] cols, int co, float pad) {
         int positions = g.oh * g.ow;
-        boolean spill = SIMD && cols.length >= co + g.rows() * positions + SLACK;
+        boolean spill = SIMD && g.sw == 1 && cols.length >= co + g.rows() * positions + SLACK;
         int r = 0;
         for (int c = 0; c < g.channels; c++) {
             for (int ki = 0; ki < g.kh; ki++) {
+                // output rows whose input row is inside the image: [oyLo, oyHi)
+                int iy0 = ki * g.dh - g.ph;
+                int oyLo = Math.min(g.oh, Math.max(0, ceilDiv(-iy0, g.sh)));
+                int oyHi = Math.max(oyLo, Math.min(g.oh, ceilDiv(g.h - iy0, g.sh)));
                 for (int kj = 0; kj < g.kw; kj++, r++) {
                     int ix0 = kj * g.dw - g.pw;                     // input column of output column 0
-                    int oxLo = Math.max(0, ceilDiv(-ix0, g.sw));     // first output column inside the image
+                    int oxLo = Math.min(g.ow, Math.max(0, ceilDiv(-ix0, g.sw)));
                     int oxHi = Math.max(oxLo, Math.min(g.ow, ceilDiv(g.w - ix0, g.sw)));
-                    for (int oy = 0; oy < g.oh; oy++) {
-                        int iy = oy * g.sh - g.ph + ki * g.dh;
-                        int dst = co + r * positions + oy * g.ow;
-                        if (iy < 0 || iy >= g.h) {
-                            if (spill) {
-                                Simd.fillSpill(cols, dst, g.ow, pad);
-                            } else {
-                                fill(cols, dst, g.ow, pad);
-                            }
-                            continue;
-                        }
-                        int src = xo + (c * g.h + iy) * g.w + ix0;
-                        for (int ox = 0; ox < oxLo; ox++) {
-                            cols[dst + ox] = pad;
-                        }
-                        int n = oxHi - oxLo;
+                    int n = oxHi - oxLo;
+                    int row = co + r * positions;
+                    // rows above the image: padding, one contiguous stretch (those below: after the copies,
+                    // whose spill may reach them)
+                    fill(cols, row, oyLo * g.ow, pad);
+                    int src = xo + (c * g.h + oyLo * g.sh + iy0) * g.w + ix0 + oxLo * g.sw;
+                    int dst = row + oyLo * g.ow + oxLo;
+                    int srcStep = g.sh * g.w;
+                    if (spill && oxLo == 0 && oxHi == g.ow && n <= Simd.L
+                            && src + (oyHi - oyLo - 1) * srcStep + Simd.L <= x.length) {
+                        // the common case: each output row one vector, no horizontal padding
+                        Simd.copyRows(x, src, srcStep, cols, dst, g.ow, oyHi - oyLo);
+                        fill(cols, row + oyHi * g.ow, (g.oh - oyHi) * g.ow, pad);
+                        continue;
+                    }
+                    for (int oy = oyLo; oy < oyHi; oy++, src += srcStep, dst += g.ow) {
                         if (g.sw != 1) {
-                            for (int ox = oxLo; ox < oxHi; ox++) {
+                            for (int ox = 0; ox < n; ox++) {
                                 cols[dst + ox] = x[src + ox * g.sw];
                             }
-                        } else if (spill && src + oxLo + n + SLACK / 2 <= x.length) {
-                            Simd.copySpill(x, src + oxLo, cols, dst + oxLo, n);
+                        } else if (spill && src + n + Simd.L <= x.length) {
+                            Simd.copySpill(x, src, cols, dst, n);
                         } else {
-                            copy(x, src + oxLo, cols, dst + oxLo, n);
+                            copy(x, src, cols, dst, n);
+                        }
+                        // after the copy: its spill may cover the padding on the right
+                        for (int ox = oxLo - 1; ox >= 0; ox--) {
+                            cols[dst - oxLo + ox] = pad;
                         }
                         for (int ox = oxHi; ox < g.ow; ox++) {
-                            cols[dst + ox] = pad;
+                            cols[dst - oxLo + ox] = pad;
                         }
                     }
+                    fill(cols, row + oyHi * g.ow, (g.oh - oyHi) * g.ow, pad);
                 }
             }
         }
@@ -87,25 +96,39 @@ public final class Patches {
         int r = 0;
         for (int c = 0; c < g.channels; c++) {
             for (int ki = 0; ki < g.kh; ki++) {
+                int iy0 = ki * g.dh - g.ph;
+                int oyLo = Math.min(g.oh, Math.max(0, ceilDiv(-iy0, g.sh)));
+                int oyHi = Math.max(oyLo, Math.min(g.oh, ceilDiv(g.h - iy0, g.sh)));
                 for (int kj = 0; kj < g.kw; kj++, r++) {
                     int ix0 = kj * g.dw - g.pw;
-                    int oxLo = Math.max(0, ceilDiv(-ix0, g.sw));
+                    int oxLo = Math.min(g.ow, Math.max(0, ceilDiv(-ix0, g.sw)));
                     int oxHi = Math.max(oxLo, Math.min(g.ow, ceilDiv(g.w - ix0, g.sw)));
-                    for (int oy = 0; oy < g.oh; oy++) {
-                        int iy = oy * g.sh - g.ph + ki * g.dh;
-                        if (iy < 0 || iy >= g.h) {
-                            continue;
-                        }
-                        int src = co + r * positions + oy * g.ow;
-                        int dst = xo + (c * g.h + iy) * g.w + ix0;
-                        if (g.sw == 1) {
-                            addInto(cols, src + oxLo, x, dst + oxLo, oxHi - oxLo);
-                        } else {
-                            for (int ox = oxLo; ox < oxHi; ox++) {
+                    int n = oxHi - oxLo;
+                    int src = co + r * positions + oyLo * g.ow + oxLo;
+                    int dst = xo + (c * g.h + oyLo * g.sh + iy0) * g.w + ix0 + oxLo * g.sw;
+                    int dstStep = g.sh * g.w;
+                    if (g.sw == 1) {
+                        addRows(cols, src, g.ow, x, dst, dstStep, n, oyHi - oyLo);
+                    } else {
+                        for (int oy = oyLo; oy < oyHi; oy++, src += g.ow, dst += dstStep) {
+                            for (int ox = 0; ox < n; ox++) {
                                 x[dst + ox * g.sw] += cols[src + ox];
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /** {@code d[dOff + i*dStep + j] += s[so + i*sStep + j]} for {@code i < count}, {@code j < n}. */
+    private static void addRows(float[] s, int so, int sStep, float[] d, int dOff, int dStep, int n, int count) {
+        if (SIMD) {
+            Simd.addRows(s, so, sStep, d, dOff, dStep, n, count);
+        } else {
+            for (int i = 0; i < count; i++) {
+                for (int j = 0; j < n; j++) {
+                    d[dOff + i * dStep + j] += s[so + i * sStep + j];
                 }
             }
         }
@@ -190,7 +213,27 @@ public final class Patches {
     /** The vector loops: whole vectors, then one masked vector for the tail. */
     private static final class Simd {
         private static final VectorSpecies<Float> F = PanamaKernels.F;
-        private static final int L = F.length();
+        static final int L = F.length();
+
+        /** {@code count} rows of at most one vector, each stored whole (its spill lands on the next row). */
+        static void copyRows(float[] s, int so, int sStep, float[] d, int dOff, int dStep, int count) {
+            for (int i = 0; i < count; i++, so += sStep, dOff += dStep) {
+                FloatVector.fromArray(F, s, so).intoArray(d, dOff);
+            }
+        }
+
+        static void addRows(float[] s, int so, int sStep, float[] d, int dOff, int dStep, int n, int count) {
+            if (n <= L) {
+                VectorMask<Float> m = F.indexInRange(0, n);
+                for (int i = 0; i < count; i++, so += sStep, dOff += dStep) {
+                    FloatVector.fromArray(F, s, so, m).add(FloatVector.fromArray(F, d, dOff, m)).intoArray(d, dOff, m);
+                }
+                return;
+            }
+            for (int i = 0; i < count; i++, so += sStep, dOff += dStep) {
+                addInto(s, so, d, dOff, n);
+            }
+        }
 
         /** Copies {@code n} floats in whole vectors: up to {@code L - 1} floats past both ends are read and written. */
         static void copySpill(float[] s, int so, float[] d, int dOff, int n) {

@@ -171,13 +171,14 @@ public final class Pooling {
                     FloatVector g11 = zero.blend(g, a.compare(VectorOperators.EQ, i00.add(w + 1)).cast(F));
                     int d0 = xo + r0 + 2 * ox;
                     int d1 = d0 + w;
-                    // a whole chunk fills exactly 2L columns of each row; a partial one is stored masked (a spill
-                    // from the first row would land on the start of the second, already written)
+                    // A whole chunk fills exactly 2L columns of each row. A partial one spills past its rows: harmless
+                    // when each row is one chunk (the spill lands on the next row, written after it) and the spill
+                    // stays in this plane; otherwise stored masked.
                     FloatVector lo0 = g00.rearrange(INTERLEAVE_LO, g01);
                     FloatVector hi0 = g00.rearrange(INTERLEAVE_HI, g01);
                     FloatVector lo1 = g10.rearrange(INTERLEAVE_LO, g11);
                     FloatVector hi1 = g10.rearrange(INTERLEAVE_HI, g11);
-                    if (n == L) {
+                    if (n == L || (ow <= L && d1 + 2 * L <= xo + h * w)) {
                         lo0.intoArray(gx, d0);
                         hi0.intoArray(gx, d0 + L);
                         lo1.intoArray(gx, d1);

@@ -50,6 +50,8 @@ final class Convolution {
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+    /** A thread's buffer for a padded batch (read by all threads while the caller's convolution runs). */
+    private static final ThreadLocal<float[][]> PAD = ThreadLocal.withInitial(() -> new float[1][]);
 
     static void check(Tensor x, Tensor w, Tensor b, Conv2dGeometry g) {
         int[] sx = x.shapeRef();
@@ -106,9 +108,11 @@ final class Convolution {
 
     /** A batch copied with zero padding, as the implicit kernels read it. */
     private record Padded(float[] data, int planeSize, int rowStride) {
+        /** Pads into this thread's buffer: the result lives until the caller's next convolution on this thread. */
         static Padded of(Tensor x, int ph, int pw) {
             int[] s = x.shapeRef();
-            float[] data = ConvKernels.pad(x.f(), 0, s[0] * s[1], s[2], s[3], ph, pw);
+            float[] data = ConvKernels.pad(x.f(), 0, s[0] * s[1], s[2], s[3], ph, pw, PAD.get()[0]);
+            PAD.get()[0] = data;
             return new Padded(data, (s[2] + 2 * ph) * (s[3] + 2 * pw), s[3] + 2 * pw);
         }
     }
@@ -389,7 +393,7 @@ final class Convolution {
             float[] partial = new float[blocks * or];
             float[] gyf = gy.f();
             Parallel.forRange(blocks, 1, (b0, b1) -> {
-                float[] cols = new float[group * r * l + Patches.SLACK];
+                float[] cols = WORKSPACE.get().cols(group * r * l);
                 for (int blk = b0; blk < b1; blk++) {
                     int first = (int) ((long) n * blk / blocks);
                     int last = (int) ((long) n * (blk + 1) / blocks);

@@ -29,18 +29,29 @@ public final class ConvKernels {
     public static final int SLACK = 64;
 
     /**
-     * Copies {@code planes} planes of {@code h x w} from {@code x[xo...]} into a new zeroed buffer of planes of
-     * {@code (h + 2ph) x (w + 2pw)}, with {@link #SLACK} floats of room at the end.
+     * Copies {@code planes} planes of {@code h x w} from {@code x[xo...]} into {@code into} (or a new array when it
+     * is too small) as planes of {@code (h + 2ph) x (w + 2pw)} with zero borders, followed by {@link #SLACK} zeros;
+     * returns the buffer written.
      */
-    public static float[] pad(float[] x, int xo, int planes, int h, int w, int ph, int pw) {
+    public static float[] pad(float[] x, int xo, int planes, int h, int w, int ph, int pw, float[] into) {
         int hp = h + 2 * ph;
         int wp = w + 2 * pw;
-        float[] xp = new float[planes * hp * wp + SLACK];
+        int size = planes * hp * wp + SLACK;
+        float[] xp = into != null && into.length >= size ? into : new float[size];
         for (int p = 0; p < planes; p++) {
+            int base = p * hp * wp;
+            java.util.Arrays.fill(xp, base, base + ph * wp, 0f);                       // rows above
             for (int i = 0; i < h; i++) {
-                System.arraycopy(x, xo + (p * h + i) * w, xp, (p * hp + i + ph) * wp + pw, w);
+                int row = base + (i + ph) * wp;
+                for (int j = 0; j < pw; j++) {
+                    xp[row + j] = 0f;
+                    xp[row + pw + w + j] = 0f;
+                }
+                System.arraycopy(x, xo + (p * h + i) * w, xp, row + pw, w);
             }
+            java.util.Arrays.fill(xp, base + (ph + h) * wp, base + hp * wp, 0f);       // rows below
         }
+        java.util.Arrays.fill(xp, planes * hp * wp, size, 0f);
         return xp;
     }
 
@@ -154,14 +165,15 @@ public final class ConvKernels {
         /** Eight channels (rows of w from {@code a0}, stride {@code lda}) by two vectors of positions, to the tile. */
         private static void tile2(int rows, float[] w, int a0, int lda, int mr, int[] rowOff, float[] xp, int b0,
                                   float[] tile) {
+            int last = mr - 1;                      // rows past the last repeat it (min: no branch to trap on)
             int r0 = a0;
-            int r1 = mr > 1 ? a0 + lda : a0;
-            int r2 = mr > 2 ? a0 + 2 * lda : a0;
-            int r3 = mr > 3 ? a0 + 3 * lda : a0;
-            int r4 = mr > 4 ? a0 + 4 * lda : a0;
-            int r5 = mr > 5 ? a0 + 5 * lda : a0;
-            int r6 = mr > 6 ? a0 + 6 * lda : a0;
-            int r7 = mr > 7 ? a0 + 7 * lda : a0;
+            int r1 = a0 + Math.min(1, last) * lda;
+            int r2 = a0 + Math.min(2, last) * lda;
+            int r3 = a0 + Math.min(3, last) * lda;
+            int r4 = a0 + Math.min(4, last) * lda;
+            int r5 = a0 + Math.min(5, last) * lda;
+            int r6 = a0 + Math.min(6, last) * lda;
+            int r7 = a0 + Math.min(7, last) * lda;
             FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
             FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
             FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -220,14 +232,15 @@ public final class ConvKernels {
         /** {@link #tile2} for one vector of positions (tile rows keep their stride of two vectors). */
         private static void tile1(int rows, float[] w, int a0, int lda, int mr, int[] rowOff, float[] xp, int b0,
                                   float[] tile) {
+            int last = mr - 1;                      // rows past the last repeat it (min: no branch to trap on)
             int r0 = a0;
-            int r1 = mr > 1 ? a0 + lda : a0;
-            int r2 = mr > 2 ? a0 + 2 * lda : a0;
-            int r3 = mr > 3 ? a0 + 3 * lda : a0;
-            int r4 = mr > 4 ? a0 + 4 * lda : a0;
-            int r5 = mr > 5 ? a0 + 5 * lda : a0;
-            int r6 = mr > 6 ? a0 + 6 * lda : a0;
-            int r7 = mr > 7 ? a0 + 7 * lda : a0;
+            int r1 = a0 + Math.min(1, last) * lda;
+            int r2 = a0 + Math.min(2, last) * lda;
+            int r3 = a0 + Math.min(3, last) * lda;
+            int r4 = a0 + Math.min(4, last) * lda;
+            int r5 = a0 + Math.min(5, last) * lda;
+            int r6 = a0 + Math.min(6, last) * lda;
+            int r7 = a0 + Math.min(7, last) * lda;
             FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F);
             FloatVector c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
             FloatVector c6 = FloatVector.zero(F), c7 = FloatVector.zero(F);

@@ -117,18 +117,32 @@ final class PanamaGemm {
                         int dOff = edge ? 0 : cOff;
                         int ld = edge ? NR : n;
                         boolean dAdd = add && !edge;
+                        // one kernel per case, each branch-free: a branch first taken late would deoptimise a kernel
                         if (transA) {
+                            int aOff = ir * kc;
                             if (half) {
-                                packedKernelHalf(kc, ap, ir * kc, bp, bOff, dst, dOff, ld, dAdd);
+                                if (dAdd) {
+                                    packedKernelHalfAdd(kc, ap, aOff, bp, bOff, dst, dOff, ld);
+                                } else {
+                                    packedKernelHalf(kc, ap, aOff, bp, bOff, dst, dOff, ld);
+                                }
+                            } else if (dAdd) {
+                                packedKernelAdd(kc, ap, aOff, bp, bOff, dst, dOff, ld);
                             } else {
-                                packedKernel(kc, ap, ir * kc, bp, bOff, dst, dOff, ld, dAdd);
+                                packedKernel(kc, ap, aOff, bp, bOff, dst, dOff, ld);
                             }
                         } else {
                             int aRow = ao + (ic + ir) * k + pc;
                             if (half) {
-                                rowsKernelHalf(kc, a, aRow, k, mr, bp, bOff, dst, dOff, ld, dAdd);
+                                if (dAdd) {
+                                    rowsKernelHalfAdd(kc, a, aRow, k, mr, bp, bOff, dst, dOff, ld);
+                                } else {
+                                    rowsKernelHalf(kc, a, aRow, k, mr, bp, bOff, dst, dOff, ld);
+                                }
+                            } else if (dAdd) {
+                                rowsKernelAdd(kc, a, aRow, k, mr, bp, bOff, dst, dOff, ld);
                             } else {
-                                rowsKernel(kc, a, aRow, k, mr, bp, bOff, dst, dOff, ld, dAdd);
+                                rowsKernel(kc, a, aRow, k, mr, bp, bOff, dst, dOff, ld);
                             }
                         }
                         if (edge) {
@@ -233,20 +247,25 @@ final class PanamaGemm {
     // ---------------------------------------------------------------- micro-kernels
     //
     // The kernels are kept small and branch-free: C1 gave up on a version with masked edge stores ("out of virtual
-    // registers"), which left it interpreted-speed until C2 caught up, and passing the accumulators to a store helper
-    // made C2 box them. Edge tiles go through a scratch tile instead (see mergeTile).
+    // registers"), which left it interpreted-speed until C2 caught up; passing the accumulators to a store helper
+    // made C2 box them; and a branch not taken while C2 profiled (an edge row, accumulation) becomes an uncommon trap
+    // that sends the kernel back to the interpreter, where the Vector API is a hundred times slower. So there is one
+    // kernel per case (store or accumulate, two vectors or one), rows are clamped with min, and edge tiles go
+    // through a scratch tile (see mergeTile).
 
-    /** {@code C[0:8, 0:NR] (+)= A[0:8, 0:kc] * Bp}, A read in place (row {@code i} at {@code a0 + i*lda}); rows from {@code mr} on re-read row 0. */
-    static void rowsKernel(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff, int ldc,
-                      boolean add) {
+    /** {@code C[0:8, 0:NR] = A * Bp}, A read in place (row {@code i} at {@code a0 + i*lda}); rows from {@code mr} on repeat row {@code mr - 1}. */
+    static void rowsKernel(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff,
+                      int ldc) {
+        // rows from mr on re-read the last valid row (min, not a branch: no trap when mr first changes)
+        int last = mr - 1;
         int r0 = a0;
-        int r1 = mr > 1 ? a0 + 1 * lda : a0;
-        int r2 = mr > 2 ? a0 + 2 * lda : a0;
-        int r3 = mr > 3 ? a0 + 3 * lda : a0;
-        int r4 = mr > 4 ? a0 + 4 * lda : a0;
-        int r5 = mr > 5 ? a0 + 5 * lda : a0;
-        int r6 = mr > 6 ? a0 + 6 * lda : a0;
-        int r7 = mr > 7 ? a0 + 7 * lda : a0;
+        int r1 = a0 + Math.min(1, last) * lda;
+        int r2 = a0 + Math.min(2, last) * lda;
+        int r3 = a0 + Math.min(3, last) * lda;
+        int r4 = a0 + Math.min(4, last) * lda;
+        int r5 = a0 + Math.min(5, last) * lda;
+        int r6 = a0 + Math.min(6, last) * lda;
+        int r7 = a0 + Math.min(7, last) * lda;
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -284,24 +303,6 @@ final class PanamaGemm {
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
         }
-        if (add) {
-            c00 = c00.add(FloatVector.fromArray(F, c, cOff));
-            c01 = c01.add(FloatVector.fromArray(F, c, cOff + L));
-            c10 = c10.add(FloatVector.fromArray(F, c, cOff + ldc));
-            c11 = c11.add(FloatVector.fromArray(F, c, cOff + ldc + L));
-            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc));
-            c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L));
-            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc));
-            c31 = c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L));
-            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc));
-            c41 = c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L));
-            c50 = c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc));
-            c51 = c51.add(FloatVector.fromArray(F, c, cOff + 5 * ldc + L));
-            c60 = c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc));
-            c61 = c61.add(FloatVector.fromArray(F, c, cOff + 6 * ldc + L));
-            c70 = c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc));
-            c71 = c71.add(FloatVector.fromArray(F, c, cOff + 7 * ldc + L));
-        }
         c00.intoArray(c, cOff);
         c01.intoArray(c, cOff + L);
         c10.intoArray(c, cOff + ldc);
@@ -320,17 +321,87 @@ final class PanamaGemm {
         c71.intoArray(c, cOff + 7 * ldc + L);
     }
 
-    /** {@link #rowsKernel} for a panel of one vector of columns. */
-    static void rowsKernelHalf(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff, int ldc,
-                          boolean add) {
+    /** {@code C[0:8, 0:NR] += A * Bp}, A read in place (row {@code i} at {@code a0 + i*lda}); rows from {@code mr} on repeat row {@code mr - 1}. */
+    static void rowsKernelAdd(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff,
+                         int ldc) {
+        // rows from mr on re-read the last valid row (min, not a branch: no trap when mr first changes)
+        int last = mr - 1;
         int r0 = a0;
-        int r1 = mr > 1 ? a0 + 1 * lda : a0;
-        int r2 = mr > 2 ? a0 + 2 * lda : a0;
-        int r3 = mr > 3 ? a0 + 3 * lda : a0;
-        int r4 = mr > 4 ? a0 + 4 * lda : a0;
-        int r5 = mr > 5 ? a0 + 5 * lda : a0;
-        int r6 = mr > 6 ? a0 + 6 * lda : a0;
-        int r7 = mr > 7 ? a0 + 7 * lda : a0;
+        int r1 = a0 + Math.min(1, last) * lda;
+        int r2 = a0 + Math.min(2, last) * lda;
+        int r3 = a0 + Math.min(3, last) * lda;
+        int r4 = a0 + Math.min(4, last) * lda;
+        int r5 = a0 + Math.min(5, last) * lda;
+        int r6 = a0 + Math.min(6, last) * lda;
+        int r7 = a0 + Math.min(7, last) * lda;
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+        int bi = bOff;
+        for (int p = 0; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector x0 = FloatVector.broadcast(F, a[r0 + p]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(F, a[r1 + p]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(F, a[r2 + p]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(F, a[r3 + p]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(F, a[r4 + p]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(F, a[r5 + p]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(F, a[r6 + p]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(F, a[r7 + p]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+        }
+        c00.add(FloatVector.fromArray(F, c, cOff)).intoArray(c, cOff);
+        c01.add(FloatVector.fromArray(F, c, cOff + L)).intoArray(c, cOff + L);
+        c10.add(FloatVector.fromArray(F, c, cOff + ldc)).intoArray(c, cOff + ldc);
+        c11.add(FloatVector.fromArray(F, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+        c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+        c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+        c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+        c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        c51.add(FloatVector.fromArray(F, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+        c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
+        c61.add(FloatVector.fromArray(F, c, cOff + 6 * ldc + L)).intoArray(c, cOff + 6 * ldc + L);
+        c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
+        c71.add(FloatVector.fromArray(F, c, cOff + 7 * ldc + L)).intoArray(c, cOff + 7 * ldc + L);
+    }
+
+    /** {@code C[0:8, 0:L] = A * Bp}, A read in place (row {@code i} at {@code a0 + i*lda}); rows from {@code mr} on repeat row {@code mr - 1}. */
+    static void rowsKernelHalf(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff,
+                          int ldc) {
+        // rows from mr on re-read the last valid row (min, not a branch: no trap when mr first changes)
+        int last = mr - 1;
+        int r0 = a0;
+        int r1 = a0 + Math.min(1, last) * lda;
+        int r2 = a0 + Math.min(2, last) * lda;
+        int r3 = a0 + Math.min(3, last) * lda;
+        int r4 = a0 + Math.min(4, last) * lda;
+        int r5 = a0 + Math.min(5, last) * lda;
+        int r6 = a0 + Math.min(6, last) * lda;
+        int r7 = a0 + Math.min(7, last) * lda;
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F);
@@ -359,16 +430,6 @@ final class PanamaGemm {
             FloatVector x7 = FloatVector.broadcast(F, a[r7 + p]);
             c70 = x7.fma(b0, c70);
         }
-        if (add) {
-            c00 = c00.add(FloatVector.fromArray(F, c, cOff));
-            c10 = c10.add(FloatVector.fromArray(F, c, cOff + ldc));
-            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc));
-            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc));
-            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc));
-            c50 = c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc));
-            c60 = c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc));
-            c70 = c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc));
-        }
         c00.intoArray(c, cOff);
         c10.intoArray(c, cOff + ldc);
         c20.intoArray(c, cOff + 2 * ldc);
@@ -379,8 +440,59 @@ final class PanamaGemm {
         c70.intoArray(c, cOff + 7 * ldc);
     }
 
-    /** {@code C[0:8, 0:NR] (+)= Ap * Bp}, with A packed as {@code MR x kc} stored by k. */
-    static void packedKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc, boolean add) {
+    /** {@code C[0:8, 0:L] += A * Bp}, A read in place (row {@code i} at {@code a0 + i*lda}); rows from {@code mr} on repeat row {@code mr - 1}. */
+    static void rowsKernelHalfAdd(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff,
+                             int ldc) {
+        // rows from mr on re-read the last valid row (min, not a branch: no trap when mr first changes)
+        int last = mr - 1;
+        int r0 = a0;
+        int r1 = a0 + Math.min(1, last) * lda;
+        int r2 = a0 + Math.min(2, last) * lda;
+        int r3 = a0 + Math.min(3, last) * lda;
+        int r4 = a0 + Math.min(4, last) * lda;
+        int r5 = a0 + Math.min(5, last) * lda;
+        int r6 = a0 + Math.min(6, last) * lda;
+        int r7 = a0 + Math.min(7, last) * lda;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F);
+        int bi = bOff;
+        for (int p = 0; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector x0 = FloatVector.broadcast(F, a[r0 + p]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(F, a[r1 + p]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(F, a[r2 + p]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(F, a[r3 + p]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(F, a[r4 + p]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(F, a[r5 + p]);
+            c50 = x5.fma(b0, c50);
+            FloatVector x6 = FloatVector.broadcast(F, a[r6 + p]);
+            c60 = x6.fma(b0, c60);
+            FloatVector x7 = FloatVector.broadcast(F, a[r7 + p]);
+            c70 = x7.fma(b0, c70);
+        }
+        c00.add(FloatVector.fromArray(F, c, cOff)).intoArray(c, cOff);
+        c10.add(FloatVector.fromArray(F, c, cOff + ldc)).intoArray(c, cOff + ldc);
+        c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
+        c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
+    }
+
+    /** {@code C[0:8, 0:NR] = A * Bp}, A packed as {@code MR x kc}, stored by k. */
+    static void packedKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -419,24 +531,6 @@ final class PanamaGemm {
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
         }
-        if (add) {
-            c00 = c00.add(FloatVector.fromArray(F, c, cOff));
-            c01 = c01.add(FloatVector.fromArray(F, c, cOff + L));
-            c10 = c10.add(FloatVector.fromArray(F, c, cOff + ldc));
-            c11 = c11.add(FloatVector.fromArray(F, c, cOff + ldc + L));
-            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc));
-            c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L));
-            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc));
-            c31 = c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L));
-            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc));
-            c41 = c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L));
-            c50 = c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc));
-            c51 = c51.add(FloatVector.fromArray(F, c, cOff + 5 * ldc + L));
-            c60 = c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc));
-            c61 = c61.add(FloatVector.fromArray(F, c, cOff + 6 * ldc + L));
-            c70 = c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc));
-            c71 = c71.add(FloatVector.fromArray(F, c, cOff + 7 * ldc + L));
-        }
         c00.intoArray(c, cOff);
         c01.intoArray(c, cOff + L);
         c10.intoArray(c, cOff + ldc);
@@ -455,8 +549,66 @@ final class PanamaGemm {
         c71.intoArray(c, cOff + 7 * ldc + L);
     }
 
-    /** {@link #packedKernel} for a panel of one vector of columns. */
-    static void packedKernelHalf(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc, boolean add) {
+    /** {@code C[0:8, 0:NR] += A * Bp}, A packed as {@code MR x kc}, stored by k. */
+    static void packedKernelAdd(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+        int ai = aOff;
+        int bi = bOff;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector x0 = FloatVector.broadcast(F, ap[ai]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(F, ap[ai + 6]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(F, ap[ai + 7]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+        }
+        c00.add(FloatVector.fromArray(F, c, cOff)).intoArray(c, cOff);
+        c01.add(FloatVector.fromArray(F, c, cOff + L)).intoArray(c, cOff + L);
+        c10.add(FloatVector.fromArray(F, c, cOff + ldc)).intoArray(c, cOff + ldc);
+        c11.add(FloatVector.fromArray(F, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+        c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+        c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+        c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+        c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        c51.add(FloatVector.fromArray(F, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+        c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
+        c61.add(FloatVector.fromArray(F, c, cOff + 6 * ldc + L)).intoArray(c, cOff + 6 * ldc + L);
+        c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
+        c71.add(FloatVector.fromArray(F, c, cOff + 7 * ldc + L)).intoArray(c, cOff + 7 * ldc + L);
+    }
+
+    /** {@code C[0:8, 0:L] = A * Bp}, A packed as {@code MR x kc}, stored by k. */
+    static void packedKernelHalf(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F);
@@ -486,16 +638,6 @@ final class PanamaGemm {
             FloatVector x7 = FloatVector.broadcast(F, ap[ai + 7]);
             c70 = x7.fma(b0, c70);
         }
-        if (add) {
-            c00 = c00.add(FloatVector.fromArray(F, c, cOff));
-            c10 = c10.add(FloatVector.fromArray(F, c, cOff + ldc));
-            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc));
-            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc));
-            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc));
-            c50 = c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc));
-            c60 = c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc));
-            c70 = c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc));
-        }
         c00.intoArray(c, cOff);
         c10.intoArray(c, cOff + ldc);
         c20.intoArray(c, cOff + 2 * ldc);
@@ -504,6 +646,47 @@ final class PanamaGemm {
         c50.intoArray(c, cOff + 5 * ldc);
         c60.intoArray(c, cOff + 6 * ldc);
         c70.intoArray(c, cOff + 7 * ldc);
+    }
+
+    /** {@code C[0:8, 0:L] += A * Bp}, A packed as {@code MR x kc}, stored by k. */
+    static void packedKernelHalfAdd(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F);
+        int ai = aOff;
+        int bi = bOff;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector x0 = FloatVector.broadcast(F, ap[ai]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = x5.fma(b0, c50);
+            FloatVector x6 = FloatVector.broadcast(F, ap[ai + 6]);
+            c60 = x6.fma(b0, c60);
+            FloatVector x7 = FloatVector.broadcast(F, ap[ai + 7]);
+            c70 = x7.fma(b0, c70);
+        }
+        c00.add(FloatVector.fromArray(F, c, cOff)).intoArray(c, cOff);
+        c10.add(FloatVector.fromArray(F, c, cOff + ldc)).intoArray(c, cOff + ldc);
+        c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
+        c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
     }
 
     /** {@code C[0:mr, 0:nr] (+)= tile[0:mr, 0:nr]}, the tile having row stride {@code NR}. */

@@ -277,6 +277,124 @@ class FusedKernelPropertiesTest {
         });
     }
 
+    // ---------------------------------------------------------------- implicit-GEMM convolution
+
+    @Test
+    void padWritesZeroBordersEvenIntoADirtyBuffer() {
+        qt().withExamples(50).forAll(integers().between(1, 20), integers().between(1, 20), Generators.seeds())
+                .checkAssert((h, w, seed) -> {
+            Rng r = new Rng(seed);
+            int ph = r.nextInt(4);
+            int pw = r.nextInt(4);
+            int planes = 1 + r.nextInt(3);
+            float[] x = random(r, planes * h * w + 2);
+            float[] dirty = new float[planes * (h + 2 * ph) * (w + 2 * pw) + ConvKernels.SLACK + r.nextInt(5)];
+            Arrays.fill(dirty, Float.NaN);
+            float[] xp = ConvKernels.pad(x, 1, planes, h, w, ph, pw, dirty);
+            assertThat(xp).isSameAs(dirty);
+            int hp = h + 2 * ph;
+            int wp = w + 2 * pw;
+            for (int p = 0; p < planes; p++) {
+                for (int i = 0; i < hp; i++) {
+                    for (int j = 0; j < wp; j++) {
+                        boolean inside = i >= ph && i < ph + h && j >= pw && j < pw + w;
+                        float expected = inside ? x[1 + (p * h + i - ph) * w + j - pw] : 0f;
+                        assertThat(xp[(p * hp + i) * wp + j]).isEqualTo(expected);
+                    }
+                }
+            }
+            for (int i = planes * hp * wp; i < planes * hp * wp + ConvKernels.SLACK; i++) {
+                assertThat(xp[i]).as("slack").isEqualTo(0f);
+            }
+        });
+    }
+
+    @Test
+    void implicitForwardEqualsItsReferenceBitForBit() {
+        qt().withExamples(150).forAll(Generators.seeds()).checkAssert(seed -> {
+            Rng r = new Rng(seed);
+            int c = 1 + r.nextInt(3);
+            int m = 1 + r.nextInt(19);                      // around the 8-channel tile
+            int kh = 1 + r.nextInt(4);
+            int kw = 1 + r.nextInt(4);
+            int d = 1 + r.nextInt(2);
+            int ph = r.nextInt(3);
+            int pw = r.nextInt(3);
+            int h = Math.max(1, d * (kh - 1) + 1 - 2 * ph) + r.nextInt(6);
+            int w = Math.max(1, d * (kw - 1) + 1 - 2 * pw) + r.nextInt(r.nextInt(2) == 0 ? 50 : 10);
+            int oh = h + 2 * ph - d * (kh - 1);
+            int ow = w + 2 * pw - d * (kw - 1);
+            int samples = 1 + r.nextInt(2);
+            float[] x = random(r, samples * c * h * w);
+            float[] xp = ConvKernels.pad(x, 0, samples * c, h, w, ph, pw, null);
+            int hp = h + 2 * ph;
+            int wp = w + 2 * pw;
+            int rows = c * kh * kw;
+            int[] rowOff = new int[rows];
+            for (int ci = 0, q = 0; ci < c; ci++) {
+                for (int ki = 0; ki < kh; ki++) {
+                    for (int kj = 0; kj < kw; kj++, q++) {
+                        rowOff[q] = ci * hp * wp + ki * d * wp + kj * d;
+                    }
+                }
+            }
+            float[] wt = random(r, m * rows);
+            float[] bias = r.nextInt(2) == 0 ? null : random(r, m);
+            int s = samples - 1;                             // the last sample: its reads run to the slack
+            float[] expected = new float[samples * m * oh * ow];
+            float[] actual = new float[samples * m * oh * ow];
+            Arrays.fill(actual, SENTINEL);
+            ConvKernels.forwardScalar(wt, m, rows, rowOff, xp, s * c * hp * wp, wp, oh, ow, bias, expected, s * m * oh * ow);
+            ConvKernels.forward(wt, m, rows, rowOff, xp, s * c * hp * wp, wp, oh, ow, bias, actual, s * m * oh * ow);
+            for (int i = 0; i < s * m * oh * ow; i++) {
+                assertThat(actual[i]).as("before the sample").isEqualTo(SENTINEL);
+            }
+            assertThat(Arrays.equals(Arrays.copyOfRange(actual, s * m * oh * ow, actual.length),
+                    Arrays.copyOfRange(expected, s * m * oh * ow, expected.length)))
+                    .as("m=%d c=%d k=%dx%d d=%d p=%d,%d in %dx%d", m, c, kh, kw, d, ph, pw, h, w).isTrue();
+            // and the reference is the convolution: spot-check one output against the definition
+            int mo = r.nextInt(m);
+            int oy = r.nextInt(oh);
+            int ox = r.nextInt(ow);
+            double def = bias == null ? 0 : bias[mo];
+            for (int ci = 0; ci < c; ci++) {
+                for (int ki = 0; ki < kh; ki++) {
+                    for (int kj = 0; kj < kw; kj++) {
+                        int iy = oy - ph + ki * d;
+                        int ix = ox - pw + kj * d;
+                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                            def += (double) wt[mo * rows + (ci * kh + ki) * kw + kj] * x[((s * c + ci) * h + iy) * w + ix];
+                        }
+                    }
+                }
+            }
+            assertThat((double) expected[s * m * oh * ow + (mo * oh + oy) * ow + ox])
+                    .isCloseTo(def, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(def))));
+        });
+    }
+
+    @Test
+    void dotRowsMatchesItsReference() {
+        qt().withExamples(100).forAll(integers().between(1, 11), integers().between(1, 30),
+                Generators.awkwardLengths(300), Generators.seeds()).checkAssert((m, n, k0, seed) -> {
+            int k = Math.max(1, k0);
+            Rng r = new Rng(seed);
+            int samples = 1 + r.nextInt(3);
+            float[] a = random(r, 2 + samples * m * k);
+            float[] b = random(r, 3 + samples * n * k);
+            float[] c0 = random(r, m * n);
+            float[] expected = c0.clone();
+            float[] actual = c0.clone();
+            ConvKernels.dotRowsScalar(a, 2, m * k, m, b, 3, n * k, n, k, samples, expected);
+            ConvKernels.dotRows(a, 2, m * k, m, b, 3, n * k, n, k, samples, actual);
+            for (int i = 0; i < m * n; i++) {
+                double tol = 4 * Math.ulp(1f) * (samples * k + 2) * (Math.sqrt(samples * k) * 3 + Math.abs(c0[i]));
+                assertThat((double) actual[i]).as("%dx%d k=%d samples=%d at %d", m, n, k, samples, i)
+                        .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tol));
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- GEMM shapes around the new blocking
 
     @Test

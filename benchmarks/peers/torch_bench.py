@@ -68,11 +68,13 @@ def read_idx(path):
 
 def gemm(results, quick):
     sizes = [128, 256, 512, 1024] + ([] if quick else [2048])
-    shapes = [(f"gemm_{s}", s, s, s) for s in sizes]
-    shapes += [("gemm_lenet_fc1", 128, 300, 784), ("gemm_lenet_fc2", 128, 100, 300)]
-    for name, m, n, k in shapes:
+    shapes = [(f"gemm_{s}", s, s, s, False) for s in sizes]
+    # LeNet-300-100's layers at batch 128: A B, and x W^T as the forward computes them (W stored [out, in])
+    shapes += [("gemm_lenet_fc1", 128, 300, 784, False), ("gemm_lenet_fc2", 128, 100, 300, False),
+               ("gemm_lenet_fc1_nt", 128, 300, 784, True), ("gemm_lenet_fc2_nt", 128, 100, 300, True)]
+    for name, m, n, k, nt in shapes:
         a = torch.randn(m, k)
-        b = torch.randn(k, n)
+        b = torch.randn(n, k).t() if nt else torch.randn(k, n)
         c = torch.empty(m, n)
         t = best_time(lambda: torch.mm(a, b, out=c), min_time=0.2 if quick else 0.5)
         results[name + "_gflops"] = 2.0 * m * n * k / t / 1e9

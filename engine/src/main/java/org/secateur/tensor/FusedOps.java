@@ -245,11 +245,13 @@ final class FusedOps {
         protected Tensor forward(Tensor... in) {
             Tensor g = in[0];
             Tensor out = Tensor.uninitialized(g.dtype(), g.shapeRef().clone());
-            if (g.f() != null) {
-                K.reluGrad(g.f(), 0, x.f(), 0, out.f(), 0, g.numel());
-            } else {
-                K.reluGrad(g.d(), 0, x.d(), 0, out.d(), 0, g.numel());
-            }
+            Parallel.forRange(g.numel(), Elementwise.PARALLEL_GRAIN, (from, to) -> {
+                if (g.f() != null) {
+                    K.reluGrad(g.f(), from, x.f(), from, out.f(), from, to - from);
+                } else {
+                    K.reluGrad(g.d(), from, x.d(), from, out.d(), from, to - from);
+                }
+            });
             return out;
         }
 

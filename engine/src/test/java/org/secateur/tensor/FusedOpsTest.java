@@ -355,4 +355,44 @@ class FusedOpsTest {
         loss.get().backward();
         assertThat(BufferPool.heldElements()).as("after the next backward").isEqualTo(after);
     }
+
+    @Test
+    void aLeNet5TrainingStepGivesTheSameBitsOnOneAndTwoThreads() {
+        int before = org.secateur.tensor.kernels.Parallel.threads();
+        try {
+            float[][] results = new float[2][];
+            for (int t = 1; t <= 2; t++) {
+                org.secateur.tensor.kernels.Parallel.setThreads(t);
+                Rng rng = new Rng(9);
+                org.secateur.nn.Module net = org.secateur.nn.Models.lenet5(rng);
+                org.secateur.optim.SGD sgd = new org.secateur.optim.SGD(net.parameters(), 0.05, 0.9, 5e-4);
+                for (int step = 0; step < 2; step++) {
+                    Tensor x = Tensor.normal(rng, 0, 1, DType.F32, 24, 1, 28, 28);
+                    int[] y = new int[24];
+                    for (int i = 0; i < y.length; i++) {
+                        y[i] = rng.nextInt(10);
+                    }
+                    sgd.zeroGrad();
+                    Losses.crossEntropy(net.apply(x), y).backward();
+                    sgd.step();
+                }
+                List<float[]> all = new ArrayList<>();
+                int total = 0;
+                for (org.secateur.nn.Parameter p : net.parameters()) {
+                    all.add(p.data().toFloatArray());
+                    total += p.numel();
+                }
+                float[] flat = new float[total];
+                int at = 0;
+                for (float[] a : all) {
+                    System.arraycopy(a, 0, flat, at, a.length);
+                    at += a.length;
+                }
+                results[t - 1] = flat;
+            }
+            assertThat(java.util.Arrays.equals(results[0], results[1])).as("parameters after two steps").isTrue();
+        } finally {
+            org.secateur.tensor.kernels.Parallel.setThreads(before);
+        }
+    }
 }

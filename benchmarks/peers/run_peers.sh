@@ -11,6 +11,9 @@
 #  * OpenBLAS 0.3.21 may not recognise the CPU (Zen 5 falls back to its Haswell kernels); the script times a GEMM under
 #    each OPENBLAS_CORETYPE that might suit and keeps the fastest, so PyTorch runs at its best here.
 #  * Which libblas each run loaded is read from /proc/self/maps and logged.
+#  * Secateur's JVM gets a pre-touched heap with a fixed young generation (SECATEUR_JAVA_OPTS, overridable): on this
+#    VM, touching fresh heap pages costs up to 10x a convolution while the default adaptive heap keeps growing, a
+#    cost a C allocator that reuses its memory (PyTorch) never pays.
 # Needs root (or sudo) only when something must be installed.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -86,7 +89,8 @@ for t in $threads_list; do
     "$py" "$here/torch_bench.py" --threads "$t" $quick "${epochs_arg[@]}" > "$out/torch_t$t.json"
   log "  loaded: $("$py" -c "import json;print(json.load(open('$out/torch_t$t.json'))['blas'])")"
   log "Secateur, $t thread(s)"
-  "$root/secateur" bench --json --threads "$t" $quick "${epochs_arg[@]}" 2>/dev/null > "$out/secateur_t$t.json"
+  SECATEUR_JAVA_OPTS="${SECATEUR_JAVA_OPTS:--Xms3g -Xmn1g -XX:+AlwaysPreTouch}" \
+    "$root/secateur" bench --json --threads "$t" $quick "${epochs_arg[@]}" 2>/dev/null > "$out/secateur_t$t.json"
   log "uptime after the $t-thread runs: $(uptime)"
 done
 

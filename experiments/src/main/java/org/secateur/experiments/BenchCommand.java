@@ -56,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
             + "peak are also measured on 1 thread.")
     Integer threads;
 
-    @Option(names = "--quick", description = "Shorter rounds and no 2048 GEMM (about 20 s instead of a minute).")
+    @Option(names = "--quick", description = "Shorter warm-ups and rounds, and no 2048 GEMM.")
     boolean quick;
 
     @Option(names = "--epochs", defaultValue = "0", description = "Also train this many epochs of each net on "
@@ -129,28 +129,34 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * Best seconds per call of {@code op}: a warm-up until the JIT has settled, then {@code rounds} rounds. The
      * Vector API runs a hundred times slower before C2 has compiled a loop, and a branch first taken late sends code
-     * back to the interpreter while it is recompiled, so the warm-up lasts until a whole window passes without the
-     * JIT compiling anything (and at least {@code minWarm} seconds, at most 10).
+     * back to the interpreter while it is recompiled, so the warm-up lasts until a window of calls is no faster
+     * than the best window so far (within 5%) with no compilation finished during it, and at least {@code minWarm}
+     * seconds (at most 15). Compilation time is counted only when a compilation ends, so one quiet window is not
+     * proof: the speed must have stopped improving too.
      */
     private double best(Runnable op, double roundSeconds) {
         double total = quick ? roundSeconds / 2 : roundSeconds;
         int rounds = quick ? 4 : 7;
         var jit = ManagementFactory.getCompilationMXBean();
         long start = System.nanoTime();
-        double minWarm = quick ? 0.5 : 1.0;
+        double minWarm = quick ? 1.0 : 2.0;
+        double bestWindow = Double.MAX_VALUE;
         double perCall;
+        int settled = 0;
         while (true) {
             long compiled = jit.getTotalCompilationTime();
             long w0 = System.nanoTime();
             int calls = 0;
-            while (calls < 2 || System.nanoTime() - w0 < 1.5e8) {
+            while (calls < 2 || System.nanoTime() - w0 < 2e8) {
                 op.run();
                 calls++;
             }
             perCall = (System.nanoTime() - w0) / 1e9 / calls;
-            double elapsed = (System.nanoTime() - start) / 1e9;
             boolean quiet = jit.getTotalCompilationTime() == compiled;
-            if ((elapsed >= minWarm && quiet) || elapsed > 10) {
+            settled = quiet && perCall > 0.95 * bestWindow ? settled + 1 : 0;
+            bestWindow = Math.min(bestWindow, perCall);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            if ((elapsed >= minWarm && settled >= 2) || elapsed > 15) {
                 break;
             }
         }

@@ -1,12 +1,18 @@
 package org.secateur.nn;
 
 import org.secateur.tensor.Conv2dGeometry;
+import org.secateur.tensor.Fused;
 import org.secateur.tensor.Shape;
 import org.secateur.tensor.Tensor;
 
 /**
  * Stateless layer functions composed from the primitive operations, so they are differentiable to any order:
  * convolution is im2col then a matrix product, pooling is im2col then a reduction.
+ *
+ * <p>When {@link Fused#enabled()} (the default), linear layers, convolutions with one group, transposed
+ * convolutions and max pooling run as the fused primitives of {@link Fused} instead, which compute the same values
+ * in fewer passes and are differentiable to any order too; the compositions here remain the reference they are
+ * tested against ({@code -Dsecateur.fused=false} selects them).
  */
 public final class Functional {
     private Functional() {}
@@ -16,6 +22,12 @@ public final class Functional {
         if (x.size(-1) != w.size(1)) {
             throw new IllegalArgumentException("linear: input " + Shape.str(x.shape()) + " does not match weight "
                     + Shape.str(w.shape()) + " (expected last dimension " + w.size(1) + ")");
+        }
+        if (Fused.enabled() && x.dtype() == w.dtype() && (b == null || b.dtype() == w.dtype())) {
+            if (x.rank() == 2) {
+                return Fused.linear(x, w, b);
+            }
+            return Fused.linear(x.reshape(-1, w.size(1)), w, b).reshape(outShape(x.shape(), w.size(0)));
         }
         Tensor y = x.rank() == 2 ? x.matmul(w, false, true)
                 : x.reshape(-1, w.size(1)).matmul(w, false, true).reshape(outShape(x.shape(), w.size(0)));
@@ -47,6 +59,9 @@ public final class Functional {
         }
         Conv2dGeometry g = new Conv2dGeometry(c, x.size(2), x.size(3), w.size(2), w.size(3), stride, stride, padding,
                 padding, dilation, dilation);
+        if (Fused.enabled() && groups == 1 && x.dtype() == w.dtype() && (b == null || b.dtype() == w.dtype())) {
+            return Fused.conv2d(x, w, b, g);
+        }
         Tensor cols = x.unfold(g, 0);                       // [N, C*kh*kw, L]
         Tensor y;
         if (groups == 1) {
@@ -81,6 +96,10 @@ public final class Functional {
             throw new IllegalArgumentException("convTranspose2d: input " + Shape.str(x.shape())
                     + " is not a convolution output of size " + outH + "x" + outW);
         }
+        if (Fused.enabled() && x.dtype() == w.dtype() && (b == null || b.dtype() == w.dtype())) {
+            Tensor y = Fused.convTranspose2d(x, w, g);
+            return b == null ? y : y.add(b.reshape(1, o, 1, 1));
+        }
         // columns = W^T x, then col2im: exactly the input-gradient computation of conv2d
         Tensor cols = w.reshape(c, o * k * k).matmul(x.reshape(n, c, -1), true, false);   // [N, O*k*k, H*W]
         Tensor y = cols.fold(g);
@@ -102,6 +121,9 @@ public final class Functional {
     /** Max pooling; padding counts as minus infinity, and the gradient goes to the first maximum of each window. */
     public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding, int dilation) {
         Conv2dGeometry g = poolGeometry(x, kernel, stride, padding, dilation);
+        if (Fused.enabled()) {
+            return Fused.maxPool2d(x, kernel, stride, padding, dilation);
+        }
         int n = x.size(0);
         int c = x.size(1);
         Tensor cols = x.reshape(n * c, 1, x.size(2), x.size(3)).unfold(g, Double.NEGATIVE_INFINITY);

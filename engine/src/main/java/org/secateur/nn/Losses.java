@@ -1,5 +1,6 @@
 package org.secateur.nn;
 
+import org.secateur.tensor.Fused;
 import org.secateur.tensor.Shape;
 import org.secateur.tensor.Tensor;
 
@@ -24,6 +25,10 @@ public final class Losses {
         requireScores("logits", logits);
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
             throw new IllegalArgumentException("labelSmoothing=" + labelSmoothing + ": expected a value in [0, 1]");
+        }
+        if (Fused.enabled() && reduction == Reduction.MEAN && labelSmoothing == 0) {
+            checkLabels(logits, labels);
+            return Fused.crossEntropy(logits, labels);   // one pass; the composition below is its reference
         }
         Tensor logP = logits.logSoftmax(1);
         Tensor loss = pickNegated(logP, labels);
@@ -106,6 +111,12 @@ public final class Losses {
 
     /** {@code -scores[i, labels[i]]} for each row, after checking the labels against the scores. */
     private static Tensor pickNegated(Tensor scores, int[] labels) {
+        checkLabels(scores, labels);
+        int n = scores.size(0);
+        return scores.gather(1, labels, n, 1).reshape(n).neg();
+    }
+
+    private static void checkLabels(Tensor scores, int[] labels) {
         int n = scores.size(0);
         int c = scores.size(1);
         if (labels.length != n) {
@@ -118,7 +129,6 @@ public final class Losses {
                         + c + ") for scores " + Shape.str(scores.shape()));
             }
         }
-        return scores.gather(1, labels, n, 1).reshape(n).neg();
     }
 
     private static void requireScores(String name, Tensor t) {

@@ -71,6 +71,9 @@ public final class Backprop {
         for (Tensor s : seeds) {
             handedOut.add(s.storage());
         }
+        // In a plain backward each intermediate gradient is dead once its function has used it: recycle its array
+        // (see BufferPool for the rules). A recorded backward (createGraph) keeps everything: it is a graph.
+        var scope = createGraph ? null : BufferPool.openScope();
         try (var mode = GradMode.set(createGraph)) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
@@ -108,9 +111,38 @@ public final class Backprop {
                     }
                     grads.merge(in[k], gin[k], Tensor::add);
                 }
+                if (!createGraph) {
+                    recycle(g, gin, grads, handedOut);
+                }
+            }
+        } finally {
+            if (!createGraph) {
+                BufferPool.closeScope(scope);
             }
         }
         return result;
+    }
+
+    /**
+     * Gives {@code g}'s array back to the pool if it was made during this pass, was not handed out, and is shared
+     * by none of the gradients just produced or still pending.
+     */
+    private static void recycle(Tensor g, Tensor[] gin, Map<Tensor, Tensor> grads, Set<Object> handedOut) {
+        Object storage = g.storage();
+        if (!BufferPool.allocatedHere(storage) || handedOut.contains(storage)) {
+            return;
+        }
+        for (Tensor t : gin) {
+            if (t != null && t.storage() == storage) {
+                return;
+            }
+        }
+        for (Tensor t : grads.values()) {
+            if (t.storage() == storage) {
+                return;
+            }
+        }
+        BufferPool.release(storage);
     }
 
     /** {@code g}, or a copy of it when its storage was already handed out (plain mode; graphs never alias). */

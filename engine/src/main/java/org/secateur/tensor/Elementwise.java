@@ -2,6 +2,7 @@ package org.secateur.tensor;
 
 import org.secateur.tensor.kernels.BinaryOp;
 import org.secateur.tensor.kernels.Kernels;
+import org.secateur.tensor.kernels.Parallel;
 import org.secateur.tensor.kernels.UnaryOp;
 
 /** Elementwise primitives: each forward next to its derivative, the derivative written in tensor operations. */
@@ -11,10 +12,28 @@ final class Elementwise {
     private static final Kernels K = Kernels.get();
     private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
+    /**
+     * Elements per parallel chunk of an elementwise pass: below about 64k the pass is memory-bound work of tens of
+     * microseconds, which a second thread does not shorten.
+     */
+    static final int PARALLEL_GRAIN = 1 << 15;
+
     static Tensor binaryForward(BinaryOp op, Tensor a, Tensor b) {
         a.requireSameDtype(b);
         int[] out = Shape.broadcast(a.shapeRef(), b.shapeRef());
-        Tensor r = Tensor.empty(a.dtype(), out);
+        Tensor r = Tensor.uninitialized(a.dtype(), out);
+        int total = r.numel();
+        if (total >= 2 * PARALLEL_GRAIN && java.util.Arrays.equals(a.shapeRef(), b.shapeRef())) {
+            // same shapes: one flat pass, split over threads
+            Parallel.forRange(total, PARALLEL_GRAIN, (from, to) -> {
+                if (r.f() != null) {
+                    K.binary(op, a.f(), from, 1, b.f(), from, 1, r.f(), from, to - from);
+                } else {
+                    K.binary(op, a.d(), from, 1, b.d(), from, 1, r.d(), from, to - from);
+                }
+            });
+            return r;
+        }
         Broadcast.forEachRow(out, a.shapeRef(), b.shapeRef(), (ao, as, bo, bs, oo, n) -> {
             if (r.f() != null) {
                 K.binary(op, a.f(), ao, as, b.f(), bo, bs, r.f(), oo, n);
@@ -26,12 +45,14 @@ final class Elementwise {
     }
 
     static Tensor unaryForward(UnaryOp op, Tensor x) {
-        Tensor r = Tensor.empty(x.dtype(), x.shapeRef().clone());
-        if (x.f() != null) {
-            K.unary(op, x.f(), 0, r.f(), 0, x.numel());
-        } else {
-            K.unary(op, x.d(), 0, r.d(), 0, x.numel());
-        }
+        Tensor r = Tensor.uninitialized(x.dtype(), x.shapeRef().clone());
+        Parallel.forRange(x.numel(), PARALLEL_GRAIN, (from, to) -> {
+            if (x.f() != null) {
+                K.unary(op, x.f(), from, r.f(), from, to - from);
+            } else {
+                K.unary(op, x.d(), from, r.d(), from, to - from);
+            }
+        });
         return r;
     }
 
@@ -130,7 +151,7 @@ final class Elementwise {
                 case TANH -> g.mul(y.square().rsub(1));
                 case SIGMOID -> g.mul(y.mul(y.rsub(1)));
                 case ABS -> g.mul(x.sign());
-                case RELU -> g.mul(constantUnary(UnaryOp.STEP, x));
+                case RELU -> Fused.enabled() ? new FusedOps.ReluGrad(x).apply(g) : g.mul(constantUnary(UnaryOp.STEP, x));
                 case RECIPROCAL -> g.mul(y.square()).neg();
                 case SQUARE -> g.mul(x.mul(2));
                 case ERF -> g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI));
@@ -184,7 +205,7 @@ final class Elementwise {
             Tensor c = expandRaw(cond, out);
             Tensor ea = expandRaw(a, out);
             Tensor eb = expandRaw(b, out);
-            Tensor r = Tensor.empty(a.dtype(), out);
+            Tensor r = Tensor.uninitialized(a.dtype(), out);
             for (int i = 0, n = r.numel(); i < n; i++) {
                 r.setFlat(i, c.getFlat(i) != 0 ? ea.getFlat(i) : eb.getFlat(i));
             }

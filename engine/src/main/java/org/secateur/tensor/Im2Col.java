@@ -76,7 +76,7 @@ final class Im2Col {
             int[] map = indexMap(g);
             int chw = g.channels() * g.height() * g.width();
             int rl = map.length;
-            Tensor y = Tensor.empty(x.dtype(), new int[] {n, g.patchSize(), g.positions()});
+            Tensor y = Tensor.uninitialized(x.dtype(), new int[] {n, g.patchSize(), g.positions()});
             if (x.f() != null) {
                 float[] src = x.f();
                 float[] dst = y.f();

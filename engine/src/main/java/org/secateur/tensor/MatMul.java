@@ -47,7 +47,7 @@ final class MatMul extends Function {
         int[] out = java.util.Arrays.copyOf(batch, batch.length + 2);
         out[batch.length] = m;
         out[batch.length + 1] = n;
-        Tensor c = Tensor.empty(a.dtype(), out);
+        Tensor c = Tensor.uninitialized(a.dtype(), out);
         int count = Shape.numel(batch);
         int[] aOff = matrixOffsets(batchA, batch, m * k);
         int[] bOff = matrixOffsets(batchB, batch, k * n);

@@ -65,7 +65,7 @@ final class Reductions {
                 for (int i = a0; i <= a1; i++) {
                     cur[i] = 1;
                 }
-                Tensor next = Tensor.empty(x.dtype(), cur.clone());
+                Tensor next = Tensor.uninitialized(x.dtype(), cur.clone());
                 if (x.f() != null) {
                     K.sum(t.f(), outer, r, inner, next.f());
                 } else {
@@ -109,7 +109,7 @@ final class Reductions {
             int r = inShape[axis];
             int inner = prod(inShape, axis + 1, inShape.length);
             arg = new int[outer * inner];
-            Tensor out = Tensor.empty(dtype, reducedShape(inShape, new int[] {axis}, keepDim));
+            Tensor out = Tensor.uninitialized(dtype, reducedShape(inShape, new int[] {axis}, keepDim));
             if (x.f() != null) {
                 K.max(x.f(), outer, r, inner, out.f(), arg);
             } else {

@@ -137,7 +137,7 @@ final class ShapeOps {
     }
 
     static Tensor expandForward(Tensor x, int[] target) {
-        Tensor r = Tensor.empty(x.dtype(), target);
+        Tensor r = Tensor.uninitialized(x.dtype(), target);
         Broadcast.forEachRow(target, x.shapeRef(), x.shapeRef(), (ao, as, bo, bs, oo, n) -> {
             if (x.f() != null) {
                 if (as == 1) {
@@ -193,7 +193,7 @@ final class ShapeOps {
                 out[i] = s[perm[i]];
                 srcStride[i] = strides[perm[i]];
             }
-            Tensor y = Tensor.empty(x.dtype(), out);
+            Tensor y = Tensor.uninitialized(x.dtype(), out);
             int n = y.numel();
             if (n == 0) {
                 return y;
@@ -257,7 +257,7 @@ final class ShapeOps {
             full = s[axis];
             int[] out = s.clone();
             out[axis] = length;
-            Tensor y = Tensor.empty(in[0].dtype(), out);
+            Tensor y = Tensor.uninitialized(in[0].dtype(), out);
             blocks(in[0], full, start, y, length, 0, length, prod(s, 0, axis), prod(s, axis + 1, s.length), false);
             return y;
         }
@@ -328,7 +328,7 @@ final class ShapeOps {
             }
             int[] out = s0.clone();
             out[axis] = total;
-            Tensor y = Tensor.empty(in[0].dtype(), out);
+            Tensor y = Tensor.uninitialized(in[0].dtype(), out);
             int outer = prod(s0, 0, axis);
             int inner = prod(s0, axis + 1, s0.length);
             int at = 0;
@@ -367,7 +367,7 @@ final class ShapeOps {
             size = s[axis];
             int[] out = s.clone();
             out[axis] = index.length;
-            Tensor y = Tensor.empty(in[0].dtype(), out);
+            Tensor y = Tensor.uninitialized(in[0].dtype(), out);
             int outer = prod(s, 0, axis);
             int inner = prod(s, axis + 1, s.length);
             for (int i = 0; i < index.length; i++) {
@@ -456,7 +456,7 @@ final class ShapeOps {
         @Override
         protected Tensor forward(Tensor... in) {
             src = in[0].shapeRef();
-            Tensor y = Tensor.empty(in[0].dtype(), indexShape);
+            Tensor y = Tensor.uninitialized(in[0].dtype(), indexShape);
             gatherScatter(in[0], src, axis, index, indexShape, y, true);
             return y;
         }
@@ -504,7 +504,7 @@ final class ShapeOps {
         @Override
         protected Tensor forward(Tensor... in) {
             source = in[0].dtype();
-            Tensor y = Tensor.empty(target, in[0].shapeRef().clone());
+            Tensor y = Tensor.uninitialized(target, in[0].shapeRef().clone());
             for (int i = 0, n = y.numel(); i < n; i++) {
                 y.setFlat(i, in[0].getFlat(i));
             }

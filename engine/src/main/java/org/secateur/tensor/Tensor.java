@@ -951,6 +951,16 @@ public final class Tensor {
         return d;
     }
 
+    /**
+     * A tensor whose elements are unspecified (possibly a recycled buffer's old contents): for operations that
+     * overwrite every element.
+     */
+    static Tensor uninitialized(DType dtype, int[] shape) {
+        int n = Shape.numel(shape);
+        return dtype == DType.F32 ? new Tensor(shape, BufferPool.floats(n)) : new Tensor(shape, BufferPool.doubles(n));
+    }
+
+    /** A tensor of zeros, for operations that accumulate into their output. */
     static Tensor empty(DType dtype, int[] shape) {
         int n = Shape.numel(shape);
         return dtype == DType.F32 ? new Tensor(shape, new float[n]) : new Tensor(shape, new double[n]);

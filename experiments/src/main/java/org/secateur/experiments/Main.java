@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code secateur} command line. */
 @Command(name = "secateur", mixinStandardHelpOptions = true, version = "Secateur 0.1.0",
         description = "Pruning and distillation experiments on a pure-Java engine.",
-        subcommands = {Main.ListCommand.class, Main.RunCommand.class, Main.DemoCommand.class})
+        subcommands = {Main.ListCommand.class, Main.RunCommand.class, Main.DemoCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -55,6 +55,20 @@ public interface Kernels {
     void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, int ao, double[] b, int bo,
               double[] c, int co, boolean accumulate);
 
+    /** ReLU's derivative applied to a gradient: {@code out[oo+i] = g[go+i] * (x[xo+i] > 0 ? 1 : 0)}. */
+    default void reluGrad(float[] g, int go, float[] x, int xo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = g[go + i] * (x[xo + i] > 0 ? 1f : 0f);
+        }
+    }
+
+    /** As the float32 {@code reluGrad}, in float64. */
+    default void reluGrad(double[] g, int go, double[] x, int xo, double[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = g[go + i] * (x[xo + i] > 0 ? 1.0 : 0.0);
+        }
+    }
+
     /** The implementation chosen at start-up. */
     static Kernels get() {
         return KernelSelector.KERNELS;

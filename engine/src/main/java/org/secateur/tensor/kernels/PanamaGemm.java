@@ -1,27 +1,42 @@
 package org.secateur.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Single-precision GEMM in the style of GotoBLAS/BLIS (Goto & van de Geijn, TOMS 2008; Low et al., TOMS 2016):
- * B is packed into {@code KC x NR} panels and A into {@code MR x KC} micro-panels (transposed operands are handled
- * by the packing, never by copying the matrix), and a register-blocked micro-kernel accumulates an
- * {@code MR x NR} tile of C in {@code MR * 3} vector registers. Edge tiles run the same kernel on zero-padded
- * panels into a scratch tile. Work is split over threads by column panels (or row panels when C is tall), each
- * thread owning whole tiles of C, so results do not depend on the thread count.
+ * Single-precision GEMM in the style of GotoBLAS/BLIS (Goto &amp; van de Geijn, TOMS 2008; Low et al., TOMS 2016).
+ *
+ * <ul>
+ *   <li>B is packed into {@code KC x NR} panels: rows of B are copied a vector at a time, and a transposed B
+ *       (a weight {@code [out, in]} used as {@code W^T}) is transposed {@code 16 x 16} blocks at a time in registers.
+ *   <li>A is read in place, {@code MR} rows at a time, when it is not transposed (its rows are contiguous along
+ *       k, and a broadcast load needs nothing more); a transposed A is packed into {@code MR x KC} micro-panels,
+ *       which for it is a copy of {@code MR} contiguous floats per k.
+ *   <li>The micro-kernel keeps an {@code MR x NR} = {@code 8 x 2} vector tile of C in 16 accumulators (Zen 5 runs
+ *       two 512-bit FMAs per cycle with latency 4: eight independent chains at least; 16 leave room for loads).
+ *       Edge tiles run the same kernel: rows past M re-read a valid row and are not stored, columns past N are
+ *       zero in the packed panel and masked at the store, and a last panel of at most one vector uses the
+ *       half-width kernel.
+ *   <li>Threads split the columns of C into panels (or the rows, when there are too few panels), each thread
+ *       packing what it reads and owning whole tiles of C, so every element of C is summed in the same order
+ *       whatever the thread count.
+ * </ul>
  */
 final class PanamaGemm {
     private PanamaGemm() {}
 
     private static final VectorSpecies<Float> F = PanamaKernels.F;
     private static final int L = F.length();
-    static final int MR = 4;
-    static final int NR = 3 * L;
-    static final int KC = 256;
-    static final int MC = 128;
-    /** Below this many multiply-adds packing costs more than it saves. */
-    private static final long SMALL = 32 * 32 * 32;
+    static final int MR = 8;
+    static final int NR = 2 * L;
+    /** Depth of a packed panel: one {@code KC x NR} panel of B stays in L1 while MC rows of A stream past it. */
+    static final int KC = Integer.getInteger("secateur.gemm.kc", 256);
+    /** Rows of A per block: an {@code MC x KC} block of A stays in L2. */
+    static final int MC = Integer.getInteger("secateur.gemm.mc", 192);
+    /** Below this many multiply-adds the plain loops beat packing. */
+    private static final long SMALL = 4096;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
 
@@ -36,21 +51,36 @@ final class PanamaGemm {
             }
             return;
         }
-        if ((long) m * n * k <= SMALL) {
+        long macs = (long) m * n * k;
+        if (macs <= SMALL) {
             Kernels.scalar().gemm(transA, transB, m, n, k, a, ao, b, bo, c, co, accumulate);
             return;
         }
+        int t = Parallel.threads();
         int nPanels = (n + NR - 1) / NR;
         int mPanels = (m + MR - 1) / MR;
-        long flops = (long) m * n * k;
-        int grain = flops < 1 << 20 ? Integer.MAX_VALUE : 1;
-        if (nPanels >= 2 * Parallel.threads() || nPanels >= mPanels) {
-            Parallel.forRange(nPanels, grain, (p0, p1) -> blocked(transA, transB, m, n, k, a, ao, b, bo, c, co,
-                    accumulate, 0, m, p0 * NR, Math.min(n, p1 * NR)));
-        } else {
+        // about 100 microseconds of work per thread before a split pays for itself
+        int grain = macs < (1L << 21) ? Integer.MAX_VALUE : 1;
+        if (t > 1 && splitRows(nPanels, mPanels, n, t)) {
             Parallel.forRange(mPanels, grain, (p0, p1) -> blocked(transA, transB, m, n, k, a, ao, b, bo, c, co,
                     accumulate, p0 * MR, Math.min(m, p1 * MR), 0, n));
+        } else {
+            Parallel.forRange(nPanels, grain, (p0, p1) -> blocked(transA, transB, m, n, k, a, ao, b, bo, c, co,
+                    accumulate, 0, m, p0 * NR, Math.min(n, p1 * NR)));
         }
+    }
+
+    /**
+     * Whether splitting the rows balances better than splitting the column panels: the column split gives the
+     * busiest thread {@code ceil(panels / t)} panels, which may be far above {@code n / t} columns when there are
+     * few panels.
+     */
+    private static boolean splitRows(int nPanels, int mPanels, int n, int t) {
+        if (mPanels < 2 * t) {
+            return false;
+        }
+        double busiest = Math.min(n, (double) ((nPanels + t - 1) / t) * NR);
+        return busiest > 1.15 * n / t;
     }
 
     /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of C. */
@@ -59,32 +89,64 @@ final class PanamaGemm {
         int cols = j1 - j0;
         int paddedCols = (cols + NR - 1) / NR * NR;
         float[][] buf = BUFFERS.get();
-        float[] bp = buffer(buf, 0, KC * paddedCols);
-        float[] ap = buffer(buf, 1, MC * KC);
+        float[] bp = buffer(buf, 0, Math.min(KC, k) * paddedCols);
+        float[] ap = transA ? buffer(buf, 1, MC * Math.min(KC, k)) : null;
         float[] tile = buffer(buf, 2, MR * NR);
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
-            packB(transB, b, bo, n, k, pc, kc, j0, j1, bp);
+            if (transB) {
+                packBTransposed(b, bo, k, pc, kc, j0, j1, bp);
+            } else {
+                packB(b, bo, n, pc, kc, j0, j1, bp);
+            }
             boolean add = accumulate || pc > 0;
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
-                packA(transA, a, ao, m, k, ic, mc, pc, kc, ap);
+                if (transA) {
+                    packATransposed(a, ao, m, ic, mc, pc, kc, ap);
+                }
                 for (int jr = j0; jr < j1; jr += NR) {
                     int nr = Math.min(NR, j1 - jr);
                     int bOff = (jr - j0) * kc;
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir);
                         int cOff = co + (ic + ir) * n + jr;
-                        if (mr == MR && nr == NR) {
-                            kernel(kc, ap, ir * kc, bp, bOff, c, cOff, n, add);
-                        } else {
-                            kernel(kc, ap, ir * kc, bp, bOff, tile, 0, NR, false);
-                            for (int i = 0; i < mr; i++) {
-                                for (int j = 0; j < nr; j++) {
-                                    float v = tile[i * NR + j];
-                                    c[cOff + i * n + j] = add ? c[cOff + i * n + j] + v : v;
+                        boolean half = nr <= L;
+                        boolean edge = mr < MR || nr < (half ? L : NR);
+                        float[] dst = edge ? tile : c;
+                        int dOff = edge ? 0 : cOff;
+                        int ld = edge ? NR : n;
+                        boolean dAdd = add && !edge;
+                        // one kernel per case, each branch-free: a branch first taken late would deoptimise a kernel
+                        if (transA) {
+                            int aOff = ir * kc;
+                            if (half) {
+                                if (dAdd) {
+                                    packedKernelHalfAdd(kc, ap, aOff, bp, bOff, dst, dOff, ld);
+                                } else {
+                                    packedKernelHalf(kc, ap, aOff, bp, bOff, dst, dOff, ld);
                                 }
+                            } else if (dAdd) {
+                                packedKernelAdd(kc, ap, aOff, bp, bOff, dst, dOff, ld);
+                            } else {
+                                packedKernel(kc, ap, aOff, bp, bOff, dst, dOff, ld);
                             }
+                        } else {
+                            int aRow = ao + (ic + ir) * k + pc;
+                            if (half) {
+                                if (dAdd) {
+                                    rowsKernelHalfAdd(kc, a, aRow, k, mr, bp, bOff, dst, dOff, ld);
+                                } else {
+                                    rowsKernelHalf(kc, a, aRow, k, mr, bp, bOff, dst, dOff, ld);
+                                }
+                            } else if (dAdd) {
+                                rowsKernelAdd(kc, a, aRow, k, mr, bp, bOff, dst, dOff, ld);
+                            } else {
+                                rowsKernel(kc, a, aRow, k, mr, bp, bOff, dst, dOff, ld);
+                            }
+                        }
+                        if (edge) {
+                            mergeTile(tile, mr, nr, c, cOff, n, add);
                         }
                     }
                 }
@@ -99,94 +161,653 @@ final class PanamaGemm {
         return buf[i];
     }
 
-    /** Packs {@code B[pc:pc+kc, j0:j1]} as consecutive {@code kc x NR} panels, zero-padding the last one. */
-    private static void packB(boolean transB, float[] b, int bo, int n, int k, int pc, int kc, int j0, int j1,
-                              float[] bp) {
+    // ---------------------------------------------------------------- packing
+
+    /** Packs rows {@code [pc, pc+kc)} of B ({@code k x n}) over columns {@code [j0, j1)} as {@code kc x NR} panels. */
+    static void packB(float[] b, int bo, int n, int pc, int kc, int j0, int j1, float[] bp) {
         int dst = 0;
         for (int jr = j0; jr < j1; jr += NR) {
             int nr = Math.min(NR, j1 - jr);
-            for (int p = 0; p < kc; p++) {
-                if (!transB) {
-                    System.arraycopy(b, bo + (pc + p) * n + jr, bp, dst, nr);
-                } else {
-                    int src = bo + jr * k + pc + p;
-                    for (int j = 0; j < nr; j++) {
-                        bp[dst + j] = b[src + j * k];
-                    }
+            int src = bo + pc * n + jr;
+            if (nr == NR) {
+                for (int p = 0; p < kc; p++, src += n, dst += NR) {
+                    FloatVector.fromArray(F, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(F, b, src + L).intoArray(bp, dst + L);
                 }
-                if (nr < NR) {
-                    java.util.Arrays.fill(bp, dst + nr, dst + NR, 0f);
+            } else {
+                // masked loads read zeros past the last column, so the panel is padded without a separate fill
+                VectorMask<Float> m0 = F.indexInRange(0, nr);
+                VectorMask<Float> m1 = F.indexInRange(L, nr);
+                for (int p = 0; p < kc; p++, src += n, dst += NR) {
+                    FloatVector.fromArray(F, b, src, m0).intoArray(bp, dst);
+                    FloatVector.fromArray(F, b, src + L, m1).intoArray(bp, dst + L);
                 }
-                dst += NR;
             }
         }
     }
 
-    /** Packs {@code A[ic:ic+mc, pc:pc+kc]} as consecutive {@code MR x kc} micro-panels stored column by column. */
-    private static void packA(boolean transA, float[] a, int ao, int m, int k, int ic, int mc, int pc, int kc,
-                              float[] ap) {
+    /**
+     * Packs B given as its transpose {@code Bt} ({@code n x k}, so that {@code B[p, j] = Bt[j, p]}): the panel
+     * row {@code p} is column {@code p} of {@code Bt}. Whole {@code 16 x 16} blocks are transposed in registers.
+     */
+    static void packBTransposed(float[] bt, int bo, int k, int pc, int kc, int j0, int j1, float[] bp) {
+        int dst = 0;
+        for (int jr = j0; jr < j1; jr += NR) {
+            int nr = Math.min(NR, j1 - jr);
+            int p = 0;
+            if (L == 16) {
+                int full = nr / 16 * 16;
+                for (; p + 16 <= kc; p += 16) {
+                    for (int j = 0; j < full; j += 16) {
+                        Transpose.t16(bt, bo + (jr + j) * k + pc + p, k, bp, dst + p * NR + j, NR);
+                    }
+                    for (int pp = p; pp < p + 16; pp++) {
+                        for (int j = full; j < NR; j++) {
+                            bp[dst + pp * NR + j] = j < nr ? bt[bo + (jr + j) * k + pc + pp] : 0f;
+                        }
+                    }
+                }
+            }
+            for (; p < kc; p++) {
+                int src = bo + jr * k + pc + p;
+                int d = dst + p * NR;
+                for (int j = 0; j < nr; j++) {
+                    bp[d + j] = bt[src + j * k];
+                }
+                for (int j = nr; j < NR; j++) {
+                    bp[d + j] = 0f;
+                }
+            }
+            dst += kc * NR;
+        }
+    }
+
+    /**
+     * Packs rows {@code [ic, ic+mc)} of A given as its transpose ({@code k x m}) over columns {@code [pc, pc+kc)}
+     * of A as {@code MR x kc} micro-panels, stored by k: each k contributes {@code MR} contiguous source floats.
+     */
+    static void packATransposed(float[] at, int ao, int m, int ic, int mc, int pc, int kc, float[] ap) {
         int dst = 0;
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            for (int p = 0; p < kc; p++) {
-                for (int i = 0; i < MR; i++) {
-                    float v = 0f;
-                    if (i < mr) {
-                        int row = ic + ir + i;
-                        int col = pc + p;
-                        v = transA ? a[ao + col * m + row] : a[ao + row * k + col];
-                    }
-                    ap[dst++] = v;
+            int src = ao + pc * m + ic + ir;
+            if (mr == MR) {
+                for (int p = 0; p < kc; p++, src += m, dst += MR) {
+                    System.arraycopy(at, src, ap, dst, MR);
+                }
+            } else {
+                for (int p = 0; p < kc; p++, src += m, dst += MR) {
+                    System.arraycopy(at, src, ap, dst, mr);
+                    java.util.Arrays.fill(ap, dst + mr, dst + MR, 0f);
                 }
             }
         }
     }
 
-    /** {@code C[0:MR, 0:NR] (+)= Ap * Bp} over {@code kc}, with the tile held in 12 vector accumulators. */
-    private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
-                               boolean add) {
-        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F), c22 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F), c32 = FloatVector.zero(F);
+    // ---------------------------------------------------------------- micro-kernels
+    //
+    // The kernels are kept small and branch-free: C1 gave up on a version with masked edge stores ("out of virtual
+    // registers"), which left it interpreted-speed until C2 caught up; passing the accumulators to a store helper
+    // made C2 box them; and a branch not taken while C2 profiled (an edge row, accumulation) becomes an uncommon trap
+    // that sends the kernel back to the interpreter, where the Vector API is a hundred times slower. So there is one
+    // kernel per case (store or accumulate, two vectors or one), rows are clamped with min, and edge tiles go
+    // through a scratch tile (see mergeTile).
+
+    /** {@code C[0:8, 0:NR] = A * Bp}, A read in place (row {@code i} at {@code a0 + i*lda}); rows from {@code mr} on repeat row {@code mr - 1}. */
+    static void rowsKernel(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff,
+                      int ldc) {
+        // rows from mr on re-read the last valid row (min, not a branch: no trap when mr first changes)
+        int last = mr - 1;
+        int r0 = a0;
+        int r1 = a0 + Math.min(1, last) * lda;
+        int r2 = a0 + Math.min(2, last) * lda;
+        int r3 = a0 + Math.min(3, last) * lda;
+        int r4 = a0 + Math.min(4, last) * lda;
+        int r5 = a0 + Math.min(5, last) * lda;
+        int r6 = a0 + Math.min(6, last) * lda;
+        int r7 = a0 + Math.min(7, last) * lda;
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+        int bi = bOff;
+        for (int p = 0; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector x0 = FloatVector.broadcast(F, a[r0 + p]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(F, a[r1 + p]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(F, a[r2 + p]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(F, a[r3 + p]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(F, a[r4 + p]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(F, a[r5 + p]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(F, a[r6 + p]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(F, a[r7 + p]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + L);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + L);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + L);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + L);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + L);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c61.intoArray(c, cOff + 6 * ldc + L);
+        c70.intoArray(c, cOff + 7 * ldc);
+        c71.intoArray(c, cOff + 7 * ldc + L);
+    }
+
+    /** {@code C[0:8, 0:NR] += A * Bp}, A read in place (row {@code i} at {@code a0 + i*lda}); rows from {@code mr} on repeat row {@code mr - 1}. */
+    static void rowsKernelAdd(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff,
+                         int ldc) {
+        // rows from mr on re-read the last valid row (min, not a branch: no trap when mr first changes)
+        int last = mr - 1;
+        int r0 = a0;
+        int r1 = a0 + Math.min(1, last) * lda;
+        int r2 = a0 + Math.min(2, last) * lda;
+        int r3 = a0 + Math.min(3, last) * lda;
+        int r4 = a0 + Math.min(4, last) * lda;
+        int r5 = a0 + Math.min(5, last) * lda;
+        int r6 = a0 + Math.min(6, last) * lda;
+        int r7 = a0 + Math.min(7, last) * lda;
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+        int bi = bOff;
+        for (int p = 0; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector x0 = FloatVector.broadcast(F, a[r0 + p]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(F, a[r1 + p]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(F, a[r2 + p]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(F, a[r3 + p]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(F, a[r4 + p]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(F, a[r5 + p]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(F, a[r6 + p]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(F, a[r7 + p]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+        }
+        c00.add(FloatVector.fromArray(F, c, cOff)).intoArray(c, cOff);
+        c01.add(FloatVector.fromArray(F, c, cOff + L)).intoArray(c, cOff + L);
+        c10.add(FloatVector.fromArray(F, c, cOff + ldc)).intoArray(c, cOff + ldc);
+        c11.add(FloatVector.fromArray(F, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+        c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+        c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+        c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+        c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        c51.add(FloatVector.fromArray(F, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+        c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
+        c61.add(FloatVector.fromArray(F, c, cOff + 6 * ldc + L)).intoArray(c, cOff + 6 * ldc + L);
+        c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
+        c71.add(FloatVector.fromArray(F, c, cOff + 7 * ldc + L)).intoArray(c, cOff + 7 * ldc + L);
+    }
+
+    /** {@code C[0:8, 0:L] = A * Bp}, A read in place (row {@code i} at {@code a0 + i*lda}); rows from {@code mr} on repeat row {@code mr - 1}. */
+    static void rowsKernelHalf(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff,
+                          int ldc) {
+        // rows from mr on re-read the last valid row (min, not a branch: no trap when mr first changes)
+        int last = mr - 1;
+        int r0 = a0;
+        int r1 = a0 + Math.min(1, last) * lda;
+        int r2 = a0 + Math.min(2, last) * lda;
+        int r3 = a0 + Math.min(3, last) * lda;
+        int r4 = a0 + Math.min(4, last) * lda;
+        int r5 = a0 + Math.min(5, last) * lda;
+        int r6 = a0 + Math.min(6, last) * lda;
+        int r7 = a0 + Math.min(7, last) * lda;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F);
+        int bi = bOff;
+        for (int p = 0; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector x0 = FloatVector.broadcast(F, a[r0 + p]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(F, a[r1 + p]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(F, a[r2 + p]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(F, a[r3 + p]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(F, a[r4 + p]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(F, a[r5 + p]);
+            c50 = x5.fma(b0, c50);
+            FloatVector x6 = FloatVector.broadcast(F, a[r6 + p]);
+            c60 = x6.fma(b0, c60);
+            FloatVector x7 = FloatVector.broadcast(F, a[r7 + p]);
+            c70 = x7.fma(b0, c70);
+        }
+        c00.intoArray(c, cOff);
+        c10.intoArray(c, cOff + ldc);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c70.intoArray(c, cOff + 7 * ldc);
+    }
+
+    /** {@code C[0:8, 0:L] += A * Bp}, A read in place (row {@code i} at {@code a0 + i*lda}); rows from {@code mr} on repeat row {@code mr - 1}. */
+    static void rowsKernelHalfAdd(int kc, float[] a, int a0, int lda, int mr, float[] bp, int bOff, float[] c, int cOff,
+                             int ldc) {
+        // rows from mr on re-read the last valid row (min, not a branch: no trap when mr first changes)
+        int last = mr - 1;
+        int r0 = a0;
+        int r1 = a0 + Math.min(1, last) * lda;
+        int r2 = a0 + Math.min(2, last) * lda;
+        int r3 = a0 + Math.min(3, last) * lda;
+        int r4 = a0 + Math.min(4, last) * lda;
+        int r5 = a0 + Math.min(5, last) * lda;
+        int r6 = a0 + Math.min(6, last) * lda;
+        int r7 = a0 + Math.min(7, last) * lda;
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F);
+        int bi = bOff;
+        for (int p = 0; p < kc; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector x0 = FloatVector.broadcast(F, a[r0 + p]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(F, a[r1 + p]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(F, a[r2 + p]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(F, a[r3 + p]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(F, a[r4 + p]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(F, a[r5 + p]);
+            c50 = x5.fma(b0, c50);
+            FloatVector x6 = FloatVector.broadcast(F, a[r6 + p]);
+            c60 = x6.fma(b0, c60);
+            FloatVector x7 = FloatVector.broadcast(F, a[r7 + p]);
+            c70 = x7.fma(b0, c70);
+        }
+        c00.add(FloatVector.fromArray(F, c, cOff)).intoArray(c, cOff);
+        c10.add(FloatVector.fromArray(F, c, cOff + ldc)).intoArray(c, cOff + ldc);
+        c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
+        c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
+    }
+
+    /** {@code C[0:8, 0:NR] = A * Bp}, A packed as {@code MR x kc}, stored by k. */
+    static void packedKernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
         int ai = aOff;
         int bi = bOff;
         for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
-            FloatVector b2 = FloatVector.fromArray(F, bp, bi + 2 * L);
-            FloatVector x = FloatVector.broadcast(F, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
-            x = FloatVector.broadcast(F, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
-            x = FloatVector.broadcast(F, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            c22 = x.fma(b2, c22);
-            x = FloatVector.broadcast(F, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            c32 = x.fma(b2, c32);
+            FloatVector x0 = FloatVector.broadcast(F, ap[ai]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(F, ap[ai + 6]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(F, ap[ai + 7]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
         }
-        store(c00, c, cOff, add);
-        store(c01, c, cOff + L, add);
-        store(c02, c, cOff + 2 * L, add);
-        store(c10, c, cOff + ldc, add);
-        store(c11, c, cOff + ldc + L, add);
-        store(c12, c, cOff + ldc + 2 * L, add);
-        store(c20, c, cOff + 2 * ldc, add);
-        store(c21, c, cOff + 2 * ldc + L, add);
-        store(c22, c, cOff + 2 * ldc + 2 * L, add);
-        store(c30, c, cOff + 3 * ldc, add);
-        store(c31, c, cOff + 3 * ldc + L, add);
-        store(c32, c, cOff + 3 * ldc + 2 * L, add);
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + L);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + L);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + L);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + L);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + L);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c61.intoArray(c, cOff + 6 * ldc + L);
+        c70.intoArray(c, cOff + 7 * ldc);
+        c71.intoArray(c, cOff + 7 * ldc + L);
     }
 
-    private static void store(FloatVector v, float[] c, int off, boolean add) {
-        (add ? v.add(FloatVector.fromArray(F, c, off)) : v).intoArray(c, off);
+    /** {@code C[0:8, 0:NR] += A * Bp}, A packed as {@code MR x kc}, stored by k. */
+    static void packedKernelAdd(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+        int ai = aOff;
+        int bi = bOff;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector x0 = FloatVector.broadcast(F, ap[ai]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(F, ap[ai + 6]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(F, ap[ai + 7]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+        }
+        c00.add(FloatVector.fromArray(F, c, cOff)).intoArray(c, cOff);
+        c01.add(FloatVector.fromArray(F, c, cOff + L)).intoArray(c, cOff + L);
+        c10.add(FloatVector.fromArray(F, c, cOff + ldc)).intoArray(c, cOff + ldc);
+        c11.add(FloatVector.fromArray(F, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+        c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+        c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+        c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+        c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        c51.add(FloatVector.fromArray(F, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+        c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
+        c61.add(FloatVector.fromArray(F, c, cOff + 6 * ldc + L)).intoArray(c, cOff + 6 * ldc + L);
+        c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
+        c71.add(FloatVector.fromArray(F, c, cOff + 7 * ldc + L)).intoArray(c, cOff + 7 * ldc + L);
+    }
+
+    /** {@code C[0:8, 0:L] = A * Bp}, A packed as {@code MR x kc}, stored by k. */
+    static void packedKernelHalf(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F);
+        int ai = aOff;
+        int bi = bOff;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector x0 = FloatVector.broadcast(F, ap[ai]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = x5.fma(b0, c50);
+            FloatVector x6 = FloatVector.broadcast(F, ap[ai + 6]);
+            c60 = x6.fma(b0, c60);
+            FloatVector x7 = FloatVector.broadcast(F, ap[ai + 7]);
+            c70 = x7.fma(b0, c70);
+        }
+        c00.intoArray(c, cOff);
+        c10.intoArray(c, cOff + ldc);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c70.intoArray(c, cOff + 7 * ldc);
+    }
+
+    /** {@code C[0:8, 0:L] += A * Bp}, A packed as {@code MR x kc}, stored by k. */
+    static void packedKernelHalfAdd(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F);
+        int ai = aOff;
+        int bi = bOff;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector x0 = FloatVector.broadcast(F, ap[ai]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = x5.fma(b0, c50);
+            FloatVector x6 = FloatVector.broadcast(F, ap[ai + 6]);
+            c60 = x6.fma(b0, c60);
+            FloatVector x7 = FloatVector.broadcast(F, ap[ai + 7]);
+            c70 = x7.fma(b0, c70);
+        }
+        c00.add(FloatVector.fromArray(F, c, cOff)).intoArray(c, cOff);
+        c10.add(FloatVector.fromArray(F, c, cOff + ldc)).intoArray(c, cOff + ldc);
+        c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        c50.add(FloatVector.fromArray(F, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        c60.add(FloatVector.fromArray(F, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
+        c70.add(FloatVector.fromArray(F, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
+    }
+
+    /** {@code C[0:mr, 0:nr] (+)= tile[0:mr, 0:nr]}, the tile having row stride {@code NR}. */
+    private static void mergeTile(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, boolean add) {
+        VectorMask<Float> m0 = F.indexInRange(0, nr);
+        VectorMask<Float> m1 = F.indexInRange(L, nr);
+        for (int i = 0; i < mr; i++) {
+            int t = i * NR;
+            int o = cOff + i * ldc;
+            FloatVector v0 = FloatVector.fromArray(F, tile, t);
+            FloatVector v1 = FloatVector.fromArray(F, tile, t + L);
+            if (add) {
+                v0 = v0.add(FloatVector.fromArray(F, c, o, m0));
+                v1 = v1.add(FloatVector.fromArray(F, c, o + L, m1));
+            }
+            v0.intoArray(c, o, m0);
+            v1.intoArray(c, o + L, m1);
+        }
+    }
+
+    /** A {@code 16 x 16} transpose in registers, by four rounds of two-source lane permutations. */
+    static final class Transpose {
+        private Transpose() {}
+
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+        private static final VectorShuffle<Float> LO0 = shuffle(8, false), HI0 = shuffle(8, true);
+        private static final VectorShuffle<Float> LO1 = shuffle(4, false), HI1 = shuffle(4, true);
+        private static final VectorShuffle<Float> LO2 = shuffle(2, false), HI2 = shuffle(2, true);
+        private static final VectorShuffle<Float> LO3 = shuffle(1, false), HI3 = shuffle(1, true);
+
+        /**
+         * For rows {@code r} and {@code r + b} (a block swap of size {@code b}): lane {@code c} of the new low row
+         * is {@code (c & b) == 0 ? low[c] : high[c - b]}, of the new high row {@code (c & b) == 0 ? low[c + b] :
+         * high[c]}. Indices of 16 and above select from the second vector.
+         */
+        private static VectorShuffle<Float> shuffle(int b, boolean high) {
+            int[] idx = new int[16];
+            for (int c = 0; c < 16; c++) {
+                idx[c] = (c & b) == 0 ? (high ? c + b : c) : (high ? 16 + c : 16 + c - b);
+            }
+            return VectorShuffle.fromArray(S, idx, 0);
+        }
+
+        /** {@code dst[d + j*ldd + i] = src[s + i*lds + j]} for {@code i, j < 16}. */
+        static void t16(float[] src, int s, int lds, float[] dst, int d, int ldd) {
+            FloatVector r0 = FloatVector.fromArray(S, src, s);
+            FloatVector r1 = FloatVector.fromArray(S, src, s + lds);
+            FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * lds);
+            FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * lds);
+            FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * lds);
+            FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * lds);
+            FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * lds);
+            FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * lds);
+            FloatVector r8 = FloatVector.fromArray(S, src, s + 8 * lds);
+            FloatVector r9 = FloatVector.fromArray(S, src, s + 9 * lds);
+            FloatVector r10 = FloatVector.fromArray(S, src, s + 10 * lds);
+            FloatVector r11 = FloatVector.fromArray(S, src, s + 11 * lds);
+            FloatVector r12 = FloatVector.fromArray(S, src, s + 12 * lds);
+            FloatVector r13 = FloatVector.fromArray(S, src, s + 13 * lds);
+            FloatVector r14 = FloatVector.fromArray(S, src, s + 14 * lds);
+            FloatVector r15 = FloatVector.fromArray(S, src, s + 15 * lds);
+            // blocks of 8
+            FloatVector t0 = r0.rearrange(LO0, r8), t8 = r0.rearrange(HI0, r8);
+            FloatVector t1 = r1.rearrange(LO0, r9), t9 = r1.rearrange(HI0, r9);
+            FloatVector t2 = r2.rearrange(LO0, r10), t10 = r2.rearrange(HI0, r10);
+            FloatVector t3 = r3.rearrange(LO0, r11), t11 = r3.rearrange(HI0, r11);
+            FloatVector t4 = r4.rearrange(LO0, r12), t12 = r4.rearrange(HI0, r12);
+            FloatVector t5 = r5.rearrange(LO0, r13), t13 = r5.rearrange(HI0, r13);
+            FloatVector t6 = r6.rearrange(LO0, r14), t14 = r6.rearrange(HI0, r14);
+            FloatVector t7 = r7.rearrange(LO0, r15), t15 = r7.rearrange(HI0, r15);
+            // blocks of 4
+            r0 = t0.rearrange(LO1, t4);
+            r4 = t0.rearrange(HI1, t4);
+            r1 = t1.rearrange(LO1, t5);
+            r5 = t1.rearrange(HI1, t5);
+            r2 = t2.rearrange(LO1, t6);
+            r6 = t2.rearrange(HI1, t6);
+            r3 = t3.rearrange(LO1, t7);
+            r7 = t3.rearrange(HI1, t7);
+            r8 = t8.rearrange(LO1, t12);
+            r12 = t8.rearrange(HI1, t12);
+            r9 = t9.rearrange(LO1, t13);
+            r13 = t9.rearrange(HI1, t13);
+            r10 = t10.rearrange(LO1, t14);
+            r14 = t10.rearrange(HI1, t14);
+            r11 = t11.rearrange(LO1, t15);
+            r15 = t11.rearrange(HI1, t15);
+            // blocks of 2
+            t0 = r0.rearrange(LO2, r2);
+            t2 = r0.rearrange(HI2, r2);
+            t1 = r1.rearrange(LO2, r3);
+            t3 = r1.rearrange(HI2, r3);
+            t4 = r4.rearrange(LO2, r6);
+            t6 = r4.rearrange(HI2, r6);
+            t5 = r5.rearrange(LO2, r7);
+            t7 = r5.rearrange(HI2, r7);
+            t8 = r8.rearrange(LO2, r10);
+            t10 = r8.rearrange(HI2, r10);
+            t9 = r9.rearrange(LO2, r11);
+            t11 = r9.rearrange(HI2, r11);
+            t12 = r12.rearrange(LO2, r14);
+            t14 = r12.rearrange(HI2, r14);
+            t13 = r13.rearrange(LO2, r15);
+            t15 = r13.rearrange(HI2, r15);
+            // single elements, stored as they come out
+            t0.rearrange(LO3, t1).intoArray(dst, d);
+            t0.rearrange(HI3, t1).intoArray(dst, d + ldd);
+            t2.rearrange(LO3, t3).intoArray(dst, d + 2 * ldd);
+            t2.rearrange(HI3, t3).intoArray(dst, d + 3 * ldd);
+            t4.rearrange(LO3, t5).intoArray(dst, d + 4 * ldd);
+            t4.rearrange(HI3, t5).intoArray(dst, d + 5 * ldd);
+            t6.rearrange(LO3, t7).intoArray(dst, d + 6 * ldd);
+            t6.rearrange(HI3, t7).intoArray(dst, d + 7 * ldd);
+            t8.rearrange(LO3, t9).intoArray(dst, d + 8 * ldd);
+            t8.rearrange(HI3, t9).intoArray(dst, d + 9 * ldd);
+            t10.rearrange(LO3, t11).intoArray(dst, d + 10 * ldd);
+            t10.rearrange(HI3, t11).intoArray(dst, d + 11 * ldd);
+            t12.rearrange(LO3, t13).intoArray(dst, d + 12 * ldd);
+            t12.rearrange(HI3, t13).intoArray(dst, d + 13 * ldd);
+            t14.rearrange(LO3, t15).intoArray(dst, d + 14 * ldd);
+            t14.rearrange(HI3, t15).intoArray(dst, d + 15 * ldd);
+        }
     }
 }

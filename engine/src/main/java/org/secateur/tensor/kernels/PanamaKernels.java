@@ -27,52 +27,346 @@ final class PanamaKernels extends ScalarKernels {
             super.binary(op, a, ao, as, b, bo, bs, out, oo, n);
             return;
         }
-        // Each operator is a constant at its call site so that C2 intrinsifies the inlined loop.
+        // One loop per operator, each with its Vector API operator as a constant: an operator passed as an argument
+        // is not intrinsified and falls back to per-lane Java code (about 20x slower).
         switch (op) {
-            case ADD -> arithmetic(VectorOperators.ADD, op, a, ao, as, b, bo, bs, out, oo, n);
-            case SUB -> arithmetic(VectorOperators.SUB, op, a, ao, as, b, bo, bs, out, oo, n);
-            case MUL -> arithmetic(VectorOperators.MUL, op, a, ao, as, b, bo, bs, out, oo, n);
-            case DIV -> arithmetic(VectorOperators.DIV, op, a, ao, as, b, bo, bs, out, oo, n);
-            case MAX -> arithmetic(VectorOperators.MAX, op, a, ao, as, b, bo, bs, out, oo, n);
-            case MIN -> arithmetic(VectorOperators.MIN, op, a, ao, as, b, bo, bs, out, oo, n);
-            case GT -> compare(VectorOperators.GT, op, a, ao, as, b, bo, bs, out, oo, n);
-            case GE -> compare(VectorOperators.GE, op, a, ao, as, b, bo, bs, out, oo, n);
-            case LT -> compare(VectorOperators.LT, op, a, ao, as, b, bo, bs, out, oo, n);
-            case LE -> compare(VectorOperators.LE, op, a, ao, as, b, bo, bs, out, oo, n);
-            case EQ -> compare(VectorOperators.EQ, op, a, ao, as, b, bo, bs, out, oo, n);
-            case NE -> compare(VectorOperators.NE, op, a, ao, as, b, bo, bs, out, oo, n);
+            case ADD -> add(a, ao, as, b, bo, bs, out, oo, n);
+            case SUB -> sub(a, ao, as, b, bo, bs, out, oo, n);
+            case MUL -> mul(a, ao, as, b, bo, bs, out, oo, n);
+            case DIV -> div(a, ao, as, b, bo, bs, out, oo, n);
+            case MAX -> max(a, ao, as, b, bo, bs, out, oo, n);
+            case MIN -> min(a, ao, as, b, bo, bs, out, oo, n);
+            case GT -> compareGT(a, ao, as, b, bo, bs, out, oo, n);
+            case GE -> compareGE(a, ao, as, b, bo, bs, out, oo, n);
+            case LT -> compareLT(a, ao, as, b, bo, bs, out, oo, n);
+            case LE -> compareLE(a, ao, as, b, bo, bs, out, oo, n);
+            case EQ -> compareEQ(a, ao, as, b, bo, bs, out, oo, n);
+            case NE -> compareNE(a, ao, as, b, bo, bs, out, oo, n);
             default -> super.binary(op, a, ao, as, b, bo, bs, out, oo, n);
         }
     }
 
-    private static FloatVector load(float[] x, int off, int step, int i) {
-        return step == 0 ? FloatVector.broadcast(F, x[off]) : FloatVector.fromArray(F, x, off + i);
-    }
-
-    private static void arithmetic(VectorOperators.Binary vop, BinaryOp op, float[] a, int ao, int as,
-                                   float[] b, int bo, int bs, float[] out, int oo, int n) {
+    private static void add(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
         int bound = F.loopBound(n);
         int i = 0;
-        for (; i < bound; i += L) {
-            load(a, ao, as, i).lanewise(vop, load(b, bo, bs, i)).intoArray(out, oo + i);
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.add(y).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                x.add(y).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.add(y).intoArray(out, oo + i);
+            }
         }
         for (; i < n; i++) {
-            out[oo + i] = op.apply(a[ao + i * as], b[bo + i * bs]);
+            out[oo + i] = a[ao + i * as] + b[bo + i * bs];
         }
     }
 
-    private static void compare(VectorOperators.Comparison vop, BinaryOp op, float[] a, int ao, int as,
-                                float[] b, int bo, int bs, float[] out, int oo, int n) {
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector one = FloatVector.broadcast(F, 1f);
+    private static void sub(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
         int bound = F.loopBound(n);
         int i = 0;
-        for (; i < bound; i += L) {
-            VectorMask<Float> m = load(a, ao, as, i).compare(vop, load(b, bo, bs, i));
-            zero.blend(one, m).intoArray(out, oo + i);
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.sub(y).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                x.sub(y).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.sub(y).intoArray(out, oo + i);
+            }
         }
         for (; i < n; i++) {
-            out[oo + i] = op.apply(a[ao + i * as], b[bo + i * bs]);
+            out[oo + i] = a[ao + i * as] - b[bo + i * bs];
+        }
+    }
+
+    private static void mul(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.mul(y).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                x.mul(y).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.mul(y).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i * as] * b[bo + i * bs];
+        }
+    }
+
+    private static void div(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.div(y).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                x.div(y).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.div(y).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i * as] / b[bo + i * bs];
+        }
+    }
+
+    private static void max(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.lanewise(VectorOperators.MAX, y).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                x.lanewise(VectorOperators.MAX, y).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.lanewise(VectorOperators.MAX, y).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = Math.max(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void min(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.lanewise(VectorOperators.MIN, y).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                x.lanewise(VectorOperators.MIN, y).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                x.lanewise(VectorOperators.MIN, y).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = Math.min(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compareGT(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GT, y)).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GT, y)).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GT, y)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = BinaryOp.GT.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compareGE(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GE, y)).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GE, y)).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.GE, y)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = BinaryOp.GE.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compareLT(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.LT, y)).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.LT, y)).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.LT, y)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = BinaryOp.LT.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compareLE(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.LE, y)).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.LE, y)).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.LE, y)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = BinaryOp.LE.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compareEQ(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.EQ, y)).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.EQ, y)).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.EQ, y)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = BinaryOp.EQ.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    private static void compareNE(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.NE, y)).intoArray(out, oo + i);
+            }
+        } else if (as == 1) {
+            FloatVector y = FloatVector.broadcast(F, b[bo]);
+            for (; i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.NE, y)).intoArray(out, oo + i);
+            }
+        } else if (bs == 1) {
+            FloatVector x = FloatVector.broadcast(F, a[ao]);
+            for (; i < bound; i += L) {
+                FloatVector y = FloatVector.fromArray(F, b, bo + i);
+                FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), x.compare(VectorOperators.NE, y)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = BinaryOp.NE.apply(a[ao + i * as], b[bo + i * bs]);
         }
     }
 
@@ -82,14 +376,13 @@ final class PanamaKernels extends ScalarKernels {
             super.unary(op, x, xo, out, oo, n);
             return;
         }
+        // EXP, LOG, TANH and SIGMOID stay on the scalar reference: the Vector API computes them with a native
+        // library (SVML) once C2 has compiled the loop but per lane with Math before that, and the two differ in the
+        // last bit, so results would depend on JIT timing and a training run would not repeat bit for bit.
         switch (op) {
-            case NEG -> lanewise(VectorOperators.NEG, op, x, xo, out, oo, n);
-            case EXP -> lanewise(VectorOperators.EXP, op, x, xo, out, oo, n);
-            case LOG -> lanewise(VectorOperators.LOG, op, x, xo, out, oo, n);
-            case SQRT -> lanewise(VectorOperators.SQRT, op, x, xo, out, oo, n);
-            case TANH -> lanewise(VectorOperators.TANH, op, x, xo, out, oo, n);
-            case ABS -> lanewise(VectorOperators.ABS, op, x, xo, out, oo, n);
-            case SIGMOID -> sigmoid(x, xo, out, oo, n);
+            case NEG -> unaryNEG(x, xo, out, oo, n);
+            case SQRT -> unarySQRT(x, xo, out, oo, n);
+            case ABS -> unaryABS(x, xo, out, oo, n);
             case RELU -> relu(x, xo, out, oo, n);
             case STEP -> step(x, xo, out, oo, n);
             case RECIPROCAL -> reciprocal(x, xo, out, oo, n);
@@ -98,28 +391,36 @@ final class PanamaKernels extends ScalarKernels {
         }
     }
 
-    private static void lanewise(VectorOperators.Unary vop, UnaryOp op, float[] x, int xo, float[] out, int oo, int n) {
+    private static void unaryNEG(float[] x, int xo, float[] out, int oo, int n) {
         int bound = F.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            FloatVector.fromArray(F, x, xo + i).lanewise(vop).intoArray(out, oo + i);
+            FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.NEG).intoArray(out, oo + i);
         }
         for (; i < n; i++) {
-            out[oo + i] = (float) op.apply(x[xo + i]);
+            out[oo + i] = (float) UnaryOp.NEG.apply(x[xo + i]);
         }
     }
 
-    /** {@code 1 / (1 + e^-x)}; for very negative x, e^-x overflows to infinity and the result is 0 as it should be. */
-    private static void sigmoid(float[] x, int xo, float[] out, int oo, int n) {
-        FloatVector one = FloatVector.broadcast(F, 1f);
+    private static void unarySQRT(float[] x, int xo, float[] out, int oo, int n) {
         int bound = F.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, xo + i);
-            one.div(one.add(v.neg().lanewise(VectorOperators.EXP))).intoArray(out, oo + i);
+            FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.SQRT).intoArray(out, oo + i);
         }
         for (; i < n; i++) {
-            out[oo + i] = (float) UnaryOp.SIGMOID.apply(x[xo + i]);
+            out[oo + i] = (float) UnaryOp.SQRT.apply(x[xo + i]);
+        }
+    }
+
+    private static void unaryABS(float[] x, int xo, float[] out, int oo, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.ABS).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) UnaryOp.ABS.apply(x[xo + i]);
         }
     }
 
@@ -210,9 +511,22 @@ final class PanamaKernels extends ScalarKernels {
             s0 = s0.add(FloatVector.fromArray(F, x, off + i));
             i += L;
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0.add(s1));
         for (; i < n; i++) {
             s += x[off + i];
+        }
+        return s;
+    }
+
+    /**
+     * The lanes of {@code v} added in lane order. Not {@code reduceLanes}: once compiled it may associate the sum
+     * differently from its interpreted form, and results must not depend on JIT timing.
+     */
+    private static float sumLanes(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = 0;
+        for (float x : lanes) {
+            s += x;
         }
         return s;
     }
@@ -245,7 +559,7 @@ final class PanamaKernels extends ScalarKernels {
         for (; i + L <= n; i += L) {
             s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
         }
@@ -262,6 +576,21 @@ final class PanamaKernels extends ScalarKernels {
         }
         for (; i < n; i++) {
             y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    @Override
+    public void reluGrad(float[] g, int go, float[] x, int xo, float[] out, int oo, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector step = zero.blend(one, FloatVector.fromArray(F, x, xo + i).compare(VectorOperators.GT, zero));
+            FloatVector.fromArray(F, g, go + i).mul(step).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = g[go + i] * (x[xo + i] > 0 ? 1f : 0f);
         }
     }
 

@@ -1,9 +1,8 @@
 package org.secateur.tensor.kernels;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Splits a range of work over a fixed pool of threads. The split depends only on the range and the thread count,
@@ -12,6 +11,12 @@ import java.util.concurrent.Future;
  *
  * <p>The thread count comes from {@code -Dsecateur.threads}, else the number of processors, and can be changed
  * with {@link #setThreads(int)}.
+ *
+ * <p>A training step hands the pool many small jobs (a GEMM of a few hundred microseconds, a pooling pass of tens),
+ * so dispatch must cost far less than an executor's submit and future: the workers spin briefly on a generation
+ * counter before parking, and the caller runs the first chunk itself and spins until the others are done. When
+ * another thread already holds the pool, a caller runs its chunks one after the other itself, in the same split,
+ * so the result is the same.
  */
 public final class Parallel {
     private Parallel() {}
@@ -22,10 +27,13 @@ public final class Parallel {
         void run(int from, int to);
     }
 
-    private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
+    /** How long an idle worker spins before parking, in nanoseconds ({@code -Dsecateur.spinMicros}, default 50). */
+    private static final long SPIN_NANOS = 1000L * Long.getLong("secateur.spinMicros", 50);
+
+    private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
     private static int threads = Math.max(1, Integer.getInteger("secateur.threads",
             Runtime.getRuntime().availableProcessors()));
-    private static ExecutorService pool;
+    private static Pool pool;
 
     /** The number of threads work is split over. */
     public static synchronized int threads() {
@@ -44,13 +52,9 @@ public final class Parallel {
         threads = n;
     }
 
-    private static synchronized ExecutorService pool() {
+    private static synchronized Pool pool() {
         if (pool == null) {
-            pool = Executors.newFixedThreadPool(threads - 1, r -> {
-                Thread t = new Thread(r, "secateur-worker");
-                t.setDaemon(true);
-                return t;
-            });
+            pool = new Pool(threads - 1);
         }
         return pool;
     }
@@ -61,61 +65,184 @@ public final class Parallel {
      */
     public static void forRange(int n, int grain, Range body) {
         int t = Math.min(threads(), n / Math.max(1, grain));
-        if (t <= 1 || INSIDE.get()) {
+        boolean[] inside = INSIDE.get();
+        if (t <= 1 || inside[0]) {
             if (n > 0) {
                 body.run(0, n);
             }
             return;
         }
-        ExecutorService executor = pool();
-        @SuppressWarnings("unchecked")
-        Future<?>[] futures = new Future<?>[t - 1];
-        for (int c = 1; c < t; c++) {
-            int from = chunkStart(n, t, c);
-            int to = chunkStart(n, t, c + 1);
-            futures[c - 1] = executor.submit(() -> {
-                INSIDE.set(true);
-                try {
-                    body.run(from, to);
-                } finally {
-                    INSIDE.set(false);
-                }
-            });
-        }
-        INSIDE.set(true);
-        Throwable failure = null;
+        Pool p = pool();
+        inside[0] = true;
         try {
-            body.run(0, chunkStart(n, t, 1));
-        } catch (Throwable e) {
-            failure = e;
+            p.run(n, t, body);
         } finally {
-            INSIDE.set(false);
-        }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        } else if (failure instanceof Error err) {
-            throw err;
-        } else if (failure != null) {
-            throw new RuntimeException(failure);
+            inside[0] = false;
         }
     }
 
     /** Start of chunk {@code c} of {@code t} over {@code n} items: sizes differ by at most one. */
     static int chunkStart(int n, int t, int c) {
         return (int) ((long) n * c / t);
+    }
+
+    /** One job: the body, its split, and how many worker chunks are still running. */
+    private static final class Job {
+        final int generation;
+        final Range body;
+        final int n;
+        final int t;
+        final AtomicInteger pending;
+        final Thread caller;
+        volatile boolean callerParked;
+        volatile Throwable failure;
+
+        Job(int generation, Range body, int n, int t) {
+            this.generation = generation;
+            this.body = body;
+            this.n = n;
+            this.t = t;
+            this.pending = new AtomicInteger(t - 1);
+            this.caller = Thread.currentThread();
+        }
+    }
+
+    /** Workers waiting for the next job; one job at a time. */
+    private static final class Pool {
+        private static final java.lang.invoke.VarHandle PARKED =
+                java.lang.invoke.MethodHandles.arrayElementVarHandle(boolean[].class);
+
+        private final Thread[] workers;
+        private final boolean[] parked;
+        private final ReentrantLock lock = new ReentrantLock();
+        private volatile Job job;
+        private volatile boolean stopped;
+        private int generation;
+
+        Pool(int size) {
+            workers = new Thread[size];
+            parked = new boolean[size];
+            for (int i = 0; i < size; i++) {
+                int index = i;
+                Thread w = new Thread(() -> work(index), "secateur-worker-" + (i + 1));
+                w.setDaemon(true);
+                workers[i] = w;
+            }
+            for (Thread w : workers) {
+                w.start();
+            }
+        }
+
+        void shutdown() {
+            stopped = true;
+            for (Thread w : workers) {
+                LockSupport.unpark(w);
+            }
+        }
+
+        void run(int n, int t, Range body) {
+            if (!lock.tryLock()) {
+                // Another thread is using the pool: same chunks, run here one after the other.
+                for (int c = 0; c < t; c++) {
+                    body.run(chunkStart(n, t, c), chunkStart(n, t, c + 1));
+                }
+                return;
+            }
+            try {
+                Job j = new Job(++generation, body, n, t);
+                job = j;                               // publishes the job
+                for (int i = 0; i < t - 1 && i < workers.length; i++) {
+                    if ((boolean) PARKED.getVolatile(parked, i)) {
+                        LockSupport.unpark(workers[i]);
+                    }
+                }
+                Throwable own = null;
+                try {
+                    body.run(0, chunkStart(n, t, 1));
+                } catch (Throwable e) {
+                    own = e;
+                }
+                await(j);
+                job = null;
+                Throwable f = own != null ? own : j.failure;
+                if (f instanceof RuntimeException re) {
+                    throw re;
+                } else if (f instanceof Error err) {
+                    throw err;
+                } else if (f != null) {
+                    throw new RuntimeException(f);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private static void await(Job j) {
+            long start = System.nanoTime();
+            while (j.pending.get() != 0) {
+                if (System.nanoTime() - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    j.callerParked = true;
+                    if (j.pending.get() != 0) {
+                        LockSupport.parkNanos(j, 200_000);
+                    }
+                }
+            }
+        }
+
+        private Job next(int index, int seen) {
+            Job j = job;
+            if (j != null && j.generation != seen) {
+                return j;
+            }
+            long start = System.nanoTime();
+            while (!stopped && System.nanoTime() - start < SPIN_NANOS) {
+                Thread.onSpinWait();
+                j = job;
+                if (j != null && j.generation != seen) {
+                    return j;
+                }
+            }
+            while (!stopped) {
+                PARKED.setVolatile(parked, index, true);
+                j = job;
+                if (j == null || j.generation == seen) {
+                    LockSupport.park(this);
+                }
+                PARKED.setVolatile(parked, index, false);
+                j = job;
+                if (j != null && j.generation != seen) {
+                    return j;
+                }
+            }
+            return null;
+        }
+
+        private void work(int index) {
+            INSIDE.get()[0] = true;
+            int seen = 0;
+            while (true) {
+                Job j = next(index, seen);
+                if (j == null) {
+                    return;
+                }
+                seen = j.generation;
+                int chunk = index + 1;
+                if (chunk >= j.t) {
+                    continue;
+                }
+                try {
+                    j.body.run(chunkStart(j.n, j.t, chunk), chunkStart(j.n, j.t, chunk + 1));
+                } catch (Throwable e) {
+                    if (j.failure == null) {
+                        j.failure = e;
+                    }
+                }
+                if (j.pending.decrementAndGet() == 0 && j.callerParked) {
+                    LockSupport.unpark(j.caller);
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,440 @@
+package org.secateur.tensor;
+
+import org.secateur.tensor.kernels.BinaryOp;
+import org.secateur.tensor.kernels.ConvKernels;
+import org.secateur.tensor.kernels.Kernels;
+import org.secateur.tensor.kernels.Parallel;
+import org.secateur.tensor.kernels.Patches;
+
+/**
+ * Convolution as three bilinear primitives that are each other's derivatives, as in PyTorch:
+ * {@code y = conv(x, W)}, the input gradient {@code T(g, W)} (a transposed convolution) and the weight gradient
+ * {@code G(x, g)}. From {@code <g, conv(x, W)> = <T(g, W), x> = <G(x, g), W>}:
+ * <ul>
+ *   <li>{@code conv}: d/dx = {@code T(g, W)}, d/dW = {@code G(x, g)};
+ *   <li>{@code T(g, W)} with upstream {@code u}: d/dg = {@code conv(u, W)}, d/dW = {@code G(u, g)};
+ *   <li>{@code G(x, g)} with upstream {@code u}: d/dx = {@code T(g, u)}, d/dg = {@code conv(x, u)}.
+ * </ul>
+ * So the backward of each is made of the three, and derivatives of any order follow.
+ *
+ * <p>Each works per sample (or per few samples) with patch matrices in a per-thread buffer (they stay in cache, and
+ * nothing of size {@code N x C*kh*kw x L} is ever allocated) and one GEMM per sample; samples are split over threads.
+ * In float32, with stride 1 and wide output rows, the forward and the input gradient skip the patch matrix: an
+ * implicit GEMM reads the rows of a zero-padded copy of the input directly ({@link ConvKernels#forward}), the input
+ * gradient being a forward convolution of the padded output gradient with the flipped kernel; and for long rows the
+ * weight gradient is a set of dot products of gradient rows with patch rows ({@link ConvKernels#dotRows}).
+ * The weight gradient sums fixed blocks of samples separately and adds the block sums in order, so its bits do not
+ * depend on the thread count.
+ */
+final class Convolution {
+    private Convolution() {}
+
+    private static final Kernels K = Kernels.get();
+    /** Sample blocks of the weight gradient: a constant, so that the summation order is too. */
+    private static final int BLOCKS = 8;
+
+    /** A thread's patch-matrix buffer, with room past the matrix for whole-vector copies. */
+    private static final class Workspace {
+        float[] cols = new float[0];
+
+        float[] cols(int n) {
+            if (cols.length < n + Patches.SLACK) {
+                cols = new float[n + Patches.SLACK];
+            }
+            return cols;
+        }
+
+        void im2col(Patches.Geometry pg, float[] x, int xo) {
+            Patches.im2col(pg, x, xo, cols, 0, 0f);
+        }
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+    /** A thread's buffer for a padded batch (read by all threads while the caller's convolution runs). */
+    private static final ThreadLocal<float[][]> PAD = ThreadLocal.withInitial(() -> new float[1][]);
+
+    static void check(Tensor x, Tensor w, Tensor b, Conv2dGeometry g) {
+        int[] sx = x.shapeRef();
+        int[] sw = w.shapeRef();
+        if (sx.length != 4 || sw.length != 4 || sx[1] != g.channels() || sx[2] != g.height() || sx[3] != g.width()
+                || sw[1] != g.channels() || sw[2] != g.kh() || sw[3] != g.kw()
+                || (b != null && (b.rank() != 1 || b.size(0) != sw[0]))) {
+            throw new IllegalArgumentException("conv2d: input " + Shape.str(sx) + ", weight " + Shape.str(sw)
+                    + (b == null ? "" : ", bias " + Shape.str(b.shapeRef())) + " do not match " + g);
+        }
+        x.requireSameDtype(w);
+    }
+
+    static void checkTranspose(Tensor gy, Tensor w, Conv2dGeometry g) {
+        int[] s = gy.shapeRef();
+        int[] sw = w.shapeRef();
+        if (s.length != 4 || sw.length != 4 || s[1] != sw[0] || s[2] != g.outHeight() || s[3] != g.outWidth()
+                || sw[1] != g.channels() || sw[2] != g.kh() || sw[3] != g.kw()) {
+            throw new IllegalArgumentException("convTranspose2d: input " + Shape.str(s) + " and weight "
+                    + Shape.str(sw) + " do not match " + g);
+        }
+        gy.requireSameDtype(w);
+    }
+
+    private static Patches.Geometry patches(Conv2dGeometry g) {
+        return new Patches.Geometry(g.channels(), g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(),
+                g.pw(), g.dh(), g.dw(), g.outHeight(), g.outWidth());
+    }
+
+    /**
+     * Whether the implicit-GEMM forward kernel suits a float32 tensor on this geometry: stride 1, and output rows
+     * wide enough ({@code width}) to fill most lanes of its one- or two-vector tiles. Narrower rows go through
+     * patch matrices and the packed GEMM, whose tiles run along all the positions of a sample.
+     */
+    private static boolean implicit(Tensor t, Conv2dGeometry g, int width) {
+        return t.f() != null && g.sh() == 1 && g.sw() == 1 && width >= 24;
+    }
+
+    /**
+     * Start of row {@code (c, ki, kj)} of the patch matrix in a padded buffer of planes of {@code rowStride}-wide rows:
+     * {@code c * planeSize + ki * dh * rowStride + kj * dw}.
+     */
+    private static int[] rowOffsets(int channels, int kh, int kw, int dh, int dw, int planeSize, int rowStride) {
+        int[] off = new int[channels * kh * kw];
+        for (int c = 0, r = 0; c < channels; c++) {
+            for (int ki = 0; ki < kh; ki++) {
+                for (int kj = 0; kj < kw; kj++, r++) {
+                    off[r] = c * planeSize + ki * dh * rowStride + kj * dw;
+                }
+            }
+        }
+        return off;
+    }
+
+    /** A batch copied with zero padding, as the implicit kernels read it. */
+    private record Padded(float[] data, int planeSize, int rowStride) {
+        /** Pads into this thread's buffer: the result lives until the caller's next convolution on this thread. */
+        static Padded of(Tensor x, int ph, int pw) {
+            int[] s = x.shapeRef();
+            float[] data = ConvKernels.pad(x.f(), 0, s[0] * s[1], s[2], s[3], ph, pw, PAD.get()[0]);
+            PAD.get()[0] = data;
+            return new Padded(data, (s[2] + 2 * ph) * (s[3] + 2 * pw), s[3] + 2 * pw);
+        }
+    }
+
+    /** Samples per parallel chunk: about 32k multiply-adds of GEMM per chunk at least. */
+    private static int grain(long perSample) {
+        return (int) Math.max(1, (1L << 15) / Math.max(1, perSample));
+    }
+
+    /** {@code y = conv(x, W) (+ b)}: {@code y[n] = W [O, R] @ cols(x[n]) [R, L]}. */
+    static final class Conv extends Function {
+        private final Conv2dGeometry g;
+        private final boolean bias;
+        private Tensor x;
+        private Tensor w;
+
+        Conv(Conv2dGeometry g, boolean bias) {
+            this.g = g;
+            this.bias = bias;
+        }
+
+        @Override
+        protected Tensor forward(Tensor... in) {
+            x = in[0];
+            w = in[1];
+            if (implicit(x, g, g.outWidth())) {
+                return forwardImplicit(g, Padded.of(x, g.ph(), g.pw()), x.size(0), w, bias ? in[2] : null);
+            }
+            return forwardRaw(g, x, w, bias ? in[2] : null);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor gy) {
+            Tensor gx = needsGrad(0) ? new InputGrad(g).apply(gy, w) : null;
+            Tensor gw = needsGrad(1) ? new WeightGrad(g).apply(x, gy) : null;
+            if (!bias) {
+                return new Tensor[] {gx, gw};
+            }
+            Tensor gb = needsGrad(2) ? gy.sum(new int[] {0, 2, 3}, false) : null;
+            return new Tensor[] {gx, gw, gb};
+        }
+
+        @Override
+        public String name() {
+            return "conv2d";
+        }
+    }
+
+    /** The forward by implicit GEMM over a padded batch. */
+    static Tensor forwardImplicit(Conv2dGeometry g, Padded xp, int n, Tensor w, Tensor b) {
+        int o = w.size(0);
+        int r = g.patchSize();
+        int oh = g.outHeight();
+        int ow = g.outWidth();
+        int[] rowOff = rowOffsets(g.channels(), g.kh(), g.kw(), g.dh(), g.dw(), xp.planeSize(), xp.rowStride());
+        int sampleSize = g.channels() * xp.planeSize();
+        Tensor y = Tensor.uninitialized(DType.F32, new int[] {n, o, oh, ow});
+        float[] bias = b == null ? null : b.f();
+        Parallel.forRange(n, grain((long) o * r * oh * ow), (s0, s1) -> {
+            for (int s = s0; s < s1; s++) {
+                ConvKernels.forward(w.f(), o, r, rowOff, xp.data(), s * sampleSize, xp.rowStride(), oh, ow, bias, y.f(),
+                        s * o * oh * ow);
+            }
+        });
+        return y;
+    }
+
+    static Tensor forwardRaw(Conv2dGeometry g, Tensor x, Tensor w, Tensor b) {
+        int n = x.size(0);
+        int o = w.size(0);
+        int r = g.patchSize();
+        int l = g.positions();
+        int chw = g.channels() * g.height() * g.width();
+        Patches.Geometry pg = patches(g);
+        Tensor y = Tensor.uninitialized(x.dtype(), new int[] {n, o, g.outHeight(), g.outWidth()});
+        Parallel.forRange(n, grain((long) o * r * l), (s0, s1) -> {
+            if (x.f() != null) {
+                Workspace ws = WORKSPACE.get();
+                float[] cols = ws.cols(r * l);
+                for (int s = s0; s < s1; s++) {
+                    ws.im2col(pg, x.f(), s * chw);
+                    K.gemm(false, false, o, l, r, w.f(), 0, cols, 0, y.f(), s * o * l, false);
+                    if (b != null) {
+                        for (int c = 0; c < o; c++) {
+                            K.binary(BinaryOp.ADD, y.f(), (s * o + c) * l, 1, b.f(), c, 0, y.f(), (s * o + c) * l, l);
+                        }
+                    }
+                }
+            } else {
+                double[] cols = new double[r * l];
+                for (int s = s0; s < s1; s++) {
+                    Patches.im2col(pg, x.d(), s * chw, cols, 0, 0.0);
+                    K.gemm(false, false, o, l, r, w.d(), 0, cols, 0, y.d(), s * o * l, false);
+                    if (b != null) {
+                        for (int c = 0; c < o; c++) {
+                            K.binary(BinaryOp.ADD, y.d(), (s * o + c) * l, 1, b.d(), c, 0, y.d(), (s * o + c) * l, l);
+                        }
+                    }
+                }
+            }
+        });
+        return y;
+    }
+
+    /**
+     * The input gradient (transposed convolution) {@code T(gy, W)}: {@code [N, O, oh, ow]} and {@code [O, C, kh, kw]}
+     * to {@code [N, C, H, W]}, as col2im of {@code W^T [R, O] @ gy[n] [O, L]}.
+     */
+    static final class InputGrad extends Function {
+        private final Conv2dGeometry g;
+        private Tensor gy;
+        private Tensor w;
+
+        InputGrad(Conv2dGeometry g) {
+            this.g = g;
+        }
+
+        @Override
+        protected Tensor forward(Tensor... in) {
+            gy = in[0];
+            w = in[1];
+            int qh = g.dh() * (g.kh() - 1) - g.ph();
+            int qw = g.dw() * (g.kw() - 1) - g.pw();
+            if (implicit(gy, g, g.width()) && qh >= 0 && qw >= 0) {
+                return forwardImplicit(qh, qw);
+            }
+            int n = gy.size(0);
+            int o = w.size(0);
+            int r = g.patchSize();
+            int l = g.positions();
+            int chw = g.channels() * g.height() * g.width();
+            Patches.Geometry pg = patches(g);
+            Tensor gx = Tensor.zeros(gy.dtype(), n, g.channels(), g.height(), g.width());
+            Parallel.forRange(n, grain((long) o * r * l), (s0, s1) -> {
+                if (gy.f() != null) {
+                    Workspace ws = WORKSPACE.get();
+                    float[] cols = ws.cols(r * l);
+                    for (int s = s0; s < s1; s++) {
+                        K.gemm(true, false, r, l, o, w.f(), 0, gy.f(), s * o * l, cols, 0, false);
+                        Patches.col2im(pg, cols, 0, gx.f(), s * chw);
+                    }
+                } else {
+                    double[] cols = new double[r * l];
+                    for (int s = s0; s < s1; s++) {
+                        K.gemm(true, false, r, l, o, w.d(), 0, gy.d(), s * o * l, cols, 0, false);
+                        Patches.col2im(pg, cols, 0, gx.d(), s * chw);
+                    }
+                }
+            });
+            return gx;
+        }
+
+        /**
+         * {@code gx[c, iy, ix] = sum_{o, ki, kj} w[o, c, kh-1-ki, kw-1-kj] gyp[o, iy + ki dh, ix + kj dw]}, where
+         * {@code gyp} is {@code gy} padded by {@code q = d (k - 1) - p}: a forward convolution, channels swapped.
+         */
+        private Tensor forwardImplicit(int qh, int qw) {
+            int n = gy.size(0);
+            int o = w.size(0);
+            int c = g.channels();
+            int kh = g.kh();
+            int kw = g.kw();
+            float[] src = w.f();
+            float[] flipped = new float[c * o * kh * kw];
+            for (int oc = 0; oc < o; oc++) {
+                for (int ci = 0; ci < c; ci++) {
+                    for (int ki = 0; ki < kh; ki++) {
+                        for (int kj = 0; kj < kw; kj++) {
+                            flipped[((ci * o + oc) * kh + ki) * kw + kj] =
+                                    src[((oc * c + ci) * kh + (kh - 1 - ki)) * kw + (kw - 1 - kj)];
+                        }
+                    }
+                }
+            }
+            Padded gp = Padded.of(gy, qh, qw);
+            int[] rowOff = rowOffsets(o, kh, kw, g.dh(), g.dw(), gp.planeSize(), gp.rowStride());
+            int rows = o * kh * kw;
+            int h = g.height();
+            int wd = g.width();
+            int sampleSize = o * gp.planeSize();
+            Tensor gx = Tensor.uninitialized(DType.F32, new int[] {n, c, h, wd});
+            Parallel.forRange(n, grain((long) c * rows * h * wd), (s0, s1) -> {
+                for (int s = s0; s < s1; s++) {
+                    ConvKernels.forward(flipped, c, rows, rowOff, gp.data(), s * sampleSize, gp.rowStride(), h, wd, null,
+                            gx.f(), s * c * h * wd);
+                }
+            });
+            return gx;
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor u) {
+            Tensor ggy = needsGrad(0) ? new Conv(g, false).apply(u, w) : null;
+            Tensor gw = needsGrad(1) ? new WeightGrad(g).apply(u, gy) : null;
+            return new Tensor[] {ggy, gw};
+        }
+
+        @Override
+        public String name() {
+            return "convTranspose2d";
+        }
+    }
+
+    /**
+     * The weight gradient {@code G(x, gy)}: {@code [N, C, H, W]} and {@code [N, O, oh, ow]} to {@code [O, C, kh, kw]},
+     * the sum over samples of {@code gy[n] [O, L] @ cols(x[n])^T [L, R]}.
+     */
+    static final class WeightGrad extends Function {
+        private final Conv2dGeometry g;
+        private Tensor x;
+        private Tensor gy;
+
+        WeightGrad(Conv2dGeometry g) {
+            this.g = g;
+        }
+
+        @Override
+        protected Tensor forward(Tensor... in) {
+            x = in[0];
+            gy = in[1];
+            if (x.f() != null && gy.f() != null) {
+                return forwardFloat();
+            }
+            int n = x.size(0);
+            int o = gy.size(1);
+            int r = g.patchSize();
+            int l = g.positions();
+            int chw = g.channels() * g.height() * g.width();
+            int or = o * r;
+            Patches.Geometry pg = patches(g);
+            int blocks = Math.max(1, Math.min(BLOCKS, n));
+            Tensor partial = Tensor.zeros(x.dtype(), blocks, or);
+            Parallel.forRange(blocks, 1, (b0, b1) -> {
+                for (int blk = b0; blk < b1; blk++) {
+                    int first = (int) ((long) n * blk / blocks);
+                    int last = (int) ((long) n * (blk + 1) / blocks);
+                    if (x.f() != null) {
+                        Workspace ws = WORKSPACE.get();
+                        float[] cols = ws.cols(r * l);
+                        for (int s = first; s < last; s++) {
+                            ws.im2col(pg, x.f(), s * chw);
+                            K.gemm(false, true, o, r, l, gy.f(), s * o * l, cols, 0, partial.f(), blk * or, s > first);
+                        }
+                    } else {
+                        double[] cols = new double[r * l];
+                        for (int s = first; s < last; s++) {
+                            Patches.im2col(pg, x.d(), s * chw, cols, 0, 0.0);
+                            K.gemm(false, true, o, r, l, gy.d(), s * o * l, cols, 0, partial.d(), blk * or, s > first);
+                        }
+                    }
+                }
+            });
+            Tensor gw = Tensor.uninitialized(x.dtype(), new int[] {o, g.channels(), g.kh(), g.kw()});
+            if (gw.f() != null) {
+                K.sum(partial.f(), 1, blocks, or, gw.f());
+            } else {
+                K.sum(partial.d(), 1, blocks, or, gw.d());
+            }
+            return gw;
+        }
+
+        /**
+         * Float32: the patch matrices of a few samples at a time in a per-thread buffer, then for long rows (many
+         * output positions) dot products of the gradient's rows with the patch rows ({@link ConvKernels#dotRows}),
+         * otherwise the packed GEMM {@code cols @ gy^T}, summed over the samples of each fixed block.
+         */
+        private Tensor forwardFloat() {
+            int n = x.size(0);
+            int o = gy.size(1);
+            int r = g.patchSize();
+            int l = g.positions();
+            int chw = g.channels() * g.height() * g.width();
+            int or = o * r;
+            Patches.Geometry pg = patches(g);
+            boolean dots = l >= 256;
+            int group = dots ? Math.max(1, Math.min(8, (1 << 18) / Math.max(1, r * l))) : 1;
+            int blocks = Math.max(1, Math.min(BLOCKS, n));
+            float[] partial = new float[blocks * or];
+            float[] gyf = gy.f();
+            Parallel.forRange(blocks, 1, (b0, b1) -> {
+                float[] cols = WORKSPACE.get().cols(group * r * l);
+                for (int blk = b0; blk < b1; blk++) {
+                    int first = (int) ((long) n * blk / blocks);
+                    int last = (int) ((long) n * (blk + 1) / blocks);
+                    float[] sums = new float[or];              // [O, R] for dots, [R, O] for the GEMM
+                    for (int s = first; s < last; s += group) {
+                        int count = Math.min(group, last - s);
+                        for (int q = 0; q < count; q++) {
+                            Patches.im2col(pg, x.f(), (s + q) * chw, cols, q * r * l, 0f);
+                        }
+                        if (dots) {
+                            ConvKernels.dotRows(gyf, s * o * l, o * l, o, cols, 0, r * l, r, l, count, sums);
+                        } else {
+                            K.gemm(false, true, r, o, l, cols, 0, gyf, s * o * l, sums, 0, s > first);
+                        }
+                    }
+                    if (dots) {
+                        System.arraycopy(sums, 0, partial, blk * or, or);
+                    } else {
+                        for (int ri = 0; ri < r; ri++) {
+                            for (int oi = 0; oi < o; oi++) {
+                                partial[blk * or + oi * r + ri] = sums[ri * o + oi];
+                            }
+                        }
+                    }
+                }
+            });
+            Tensor gw = Tensor.uninitialized(DType.F32, new int[] {o, g.channels(), g.kh(), g.kw()});
+            K.sum(partial, 1, blocks, or, gw.f());
+            return gw;
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor u) {
+            Tensor gx = needsGrad(0) ? new InputGrad(g).apply(gy, u) : null;
+            Tensor ggy = needsGrad(1) ? new Conv(g, false).apply(x, u) : null;
+            return new Tensor[] {gx, ggy};
+        }
+
+        @Override
+        public String name() {
+            return "conv2dWeightGrad";
+        }
+    }
+}

@@ -1,0 +1,395 @@
+package org.secateur.tensor.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Stride-1 convolution as an implicit GEMM: no patch matrix is ever written. The input is zero-padded once into a
+ * buffer with rows of {@code rowStride} floats, and row {@code r = (c, ki, kj)} of the patch matrix, restricted to
+ * output row {@code oy}, is then the contiguous run {@code xp[rowOff[r] + oy * rowStride, ... + ow)} of that
+ * buffer: a micro-kernel reads it with vector loads through the table {@code rowOff}.
+ *
+ * <ul>
+ *   <li>{@link #forward}: {@code y[m, oy, ox] = bias[m] + sum_r w[m, r] xp[rowOff[r] + oy*rowStride + ox]}, eight
+ *       output channels by one or two vectors of positions of one output row per tile (the weights are broadcast,
+ *       the input rows loaded). The transposed convolution (the input gradient) is this same forward on the padded
+ *       output gradient with the kernel flipped and its two channel axes swapped.
+ *   <li>{@link #dotRows}: the weight gradient {@code sum_s g[s] cols[s]^T} as dot products of contiguous rows,
+ *       for long rows (many output positions).
+ * </ul>
+ * {@link #forwardScalar} and {@link #dotRowsScalar} are the references ({@code forward}'s sums in the same order).
+ */
+public final class ConvKernels {
+    private ConvKernels() {}
+
+    private static final boolean SIMD = KernelSelector.KERNELS != KernelSelector.SCALAR;
+
+    /** Floats a padded buffer needs past its last plane, for reads of whole vectors past a row end. */
+    public static final int SLACK = 64;
+
+    /**
+     * Copies {@code planes} planes of {@code h x w} from {@code x[xo...]} into {@code into} (or a new array when it
+     * is too small) as planes of {@code (h + 2ph) x (w + 2pw)} with zero borders, followed by {@link #SLACK} zeros;
+     * returns the buffer written.
+     */
+    public static float[] pad(float[] x, int xo, int planes, int h, int w, int ph, int pw, float[] into) {
+        int hp = h + 2 * ph;
+        int wp = w + 2 * pw;
+        int size = planes * hp * wp + SLACK;
+        float[] xp = into != null && into.length >= size ? into : new float[size];
+        for (int p = 0; p < planes; p++) {
+            int base = p * hp * wp;
+            java.util.Arrays.fill(xp, base, base + ph * wp, 0f);                       // rows above
+            for (int i = 0; i < h; i++) {
+                int row = base + (i + ph) * wp;
+                for (int j = 0; j < pw; j++) {
+                    xp[row + j] = 0f;
+                    xp[row + pw + w + j] = 0f;
+                }
+                System.arraycopy(x, xo + (p * h + i) * w, xp, row + pw, w);
+            }
+            java.util.Arrays.fill(xp, base + (ph + h) * wp, base + hp * wp, 0f);       // rows below
+        }
+        java.util.Arrays.fill(xp, planes * hp * wp, size, 0f);
+        return xp;
+    }
+
+    /**
+     * The output {@code y[yo + m*oh*ow + oy*ow + ox]} for {@code m < outChannels}: {@code bias[m]} (if not null)
+     * plus the sum over {@code r < rows} of {@code w[m*rows + r] * xp[xo + rowOff[r] + oy*rowStride + ox]}. Each
+     * sum runs over {@code r} in order, from zero, one fused multiply-add at a time; the bias is added last.
+     */
+    public static void forward(float[] w, int outChannels, int rows, int[] rowOff, float[] xp, int xo, int rowStride,
+                               int oh, int ow, float[] bias, float[] y, int yo) {
+        if (SIMD) {
+            Simd.forward(w, outChannels, rows, rowOff, xp, xo, rowStride, oh, ow, bias, y, yo);
+        } else {
+            forwardScalar(w, outChannels, rows, rowOff, xp, xo, rowStride, oh, ow, bias, y, yo);
+        }
+    }
+
+    /** The reference of {@link #forward}. */
+    public static void forwardScalar(float[] w, int outChannels, int rows, int[] rowOff, float[] xp, int xo,
+                                     int rowStride, int oh, int ow, float[] bias, float[] y, int yo) {
+        for (int m = 0; m < outChannels; m++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float s = 0;
+                    for (int r = 0; r < rows; r++) {
+                        s = Math.fma(w[m * rows + r], xp[xo + rowOff[r] + oy * rowStride + ox], s);
+                    }
+                    y[yo + (m * oh + oy) * ow + ox] = bias == null ? s : s + bias[m];
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds to {@code c[i*n + j]}, for {@code i < m} and {@code j < n}, the sum over {@code samples} of the dot
+     * products of row {@code i} of {@code a} and row {@code j} of {@code b} (each {@code k} long): for sample
+     * {@code s}, rows start at {@code ao + s*aStride + i*k} and {@code bo + s*bStride + j*k}. This is the weight
+     * gradient {@code sum_s g[s] cols[s]^T} with the patch rows read as they are, no transposition: four rows of
+     * each in 16 vector accumulators, whole vectors along k and a masked one for its tail, lanes added in a fixed
+     * order at the end.
+     */
+    public static void dotRows(float[] a, int ao, int aStride, int m, float[] b, int bo, int bStride, int n, int k,
+                               int samples, float[] c) {
+        if (SIMD) {
+            Simd.dotRows(a, ao, aStride, m, b, bo, bStride, n, k, samples, c);
+        } else {
+            dotRowsScalar(a, ao, aStride, m, b, bo, bStride, n, k, samples, c);
+        }
+    }
+
+    /** The reference of {@link #dotRows} (sums in plain order). */
+    public static void dotRowsScalar(float[] a, int ao, int aStride, int m, float[] b, int bo, int bStride, int n, int k,
+                                     int samples, float[] c) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double t = 0;
+                for (int s = 0; s < samples; s++) {
+                    for (int p = 0; p < k; p++) {
+                        t += (double) a[ao + s * aStride + i * k + p] * b[bo + s * bStride + j * k + p];
+                    }
+                }
+                c[i * n + j] += (float) t;
+            }
+        }
+    }
+
+    /** The vector loops; a nested class so that nothing touches a vector type without the incubator module. */
+    private static final class Simd {
+        private static final VectorSpecies<Float> F = PanamaKernels.F;
+        private static final int L = F.length();
+        private static final int MR = 8;
+
+        static void forward(float[] w, int outChannels, int rows, int[] rowOff, float[] xp, int xo, int rowStride,
+                            int oh, int ow, float[] bias, float[] y, int yo) {
+            float[] tile = new float[MR * 2 * L];
+            int plane = oh * ow;
+            for (int m0 = 0; m0 < outChannels; m0 += MR) {
+                int mr = Math.min(MR, outChannels - m0);
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox += 2 * L) {
+                        int n = Math.min(2 * L, ow - ox);
+                        int b0 = xo + oy * rowStride + ox;
+                        if (n > L) {
+                            tile2(rows, w, m0 * rows, rows, mr, rowOff, xp, b0, tile);
+                        } else {
+                            tile1(rows, w, m0 * rows, rows, mr, rowOff, xp, b0, tile);
+                        }
+                        // rows of the tile to their channels: whole vectors when what spills past this output row
+                        // stays in the channel's plane (on rows written later), masked otherwise
+                        for (int i = 0; i < mr; i++) {
+                            int d = yo + (m0 + i) * plane + oy * ow + ox;
+                            boolean spill = oy < oh - 1 && d + ((n + L - 1) / L) * L <= yo + (m0 + i + 1) * plane;
+                            FloatVector b = FloatVector.broadcast(F, bias == null ? 0f : bias[m0 + i]);
+                            for (int j = 0; j < n; j += L) {
+                                FloatVector v = FloatVector.fromArray(F, tile, i * 2 * L + j);
+                                if (bias != null) {
+                                    v = v.add(b);
+                                }
+                                if (spill) {
+                                    v.intoArray(y, d + j);
+                                } else {
+                                    v.intoArray(y, d + j, F.indexInRange(j, n));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Eight channels (rows of w from {@code a0}, stride {@code lda}) by two vectors of positions, to the tile. */
+        private static void tile2(int rows, float[] w, int a0, int lda, int mr, int[] rowOff, float[] xp, int b0,
+                                  float[] tile) {
+            int last = mr - 1;                      // rows past the last repeat it (min: no branch to trap on)
+            int r0 = a0;
+            int r1 = a0 + Math.min(1, last) * lda;
+            int r2 = a0 + Math.min(2, last) * lda;
+            int r3 = a0 + Math.min(3, last) * lda;
+            int r4 = a0 + Math.min(4, last) * lda;
+            int r5 = a0 + Math.min(5, last) * lda;
+            int r6 = a0 + Math.min(6, last) * lda;
+            int r7 = a0 + Math.min(7, last) * lda;
+            FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+            FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+            FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+            FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+            FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+            FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+            FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
+            FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+            for (int r = 0; r < rows; r++) {
+                int bi = b0 + rowOff[r];
+                FloatVector v0 = FloatVector.fromArray(F, xp, bi);
+                FloatVector v1 = FloatVector.fromArray(F, xp, bi + L);
+                FloatVector x0 = FloatVector.broadcast(F, w[r0 + r]);
+                c00 = x0.fma(v0, c00);
+                c01 = x0.fma(v1, c01);
+                FloatVector x1 = FloatVector.broadcast(F, w[r1 + r]);
+                c10 = x1.fma(v0, c10);
+                c11 = x1.fma(v1, c11);
+                FloatVector x2 = FloatVector.broadcast(F, w[r2 + r]);
+                c20 = x2.fma(v0, c20);
+                c21 = x2.fma(v1, c21);
+                FloatVector x3 = FloatVector.broadcast(F, w[r3 + r]);
+                c30 = x3.fma(v0, c30);
+                c31 = x3.fma(v1, c31);
+                FloatVector x4 = FloatVector.broadcast(F, w[r4 + r]);
+                c40 = x4.fma(v0, c40);
+                c41 = x4.fma(v1, c41);
+                FloatVector x5 = FloatVector.broadcast(F, w[r5 + r]);
+                c50 = x5.fma(v0, c50);
+                c51 = x5.fma(v1, c51);
+                FloatVector x6 = FloatVector.broadcast(F, w[r6 + r]);
+                c60 = x6.fma(v0, c60);
+                c61 = x6.fma(v1, c61);
+                FloatVector x7 = FloatVector.broadcast(F, w[r7 + r]);
+                c70 = x7.fma(v0, c70);
+                c71 = x7.fma(v1, c71);
+            }
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, 2 * L);
+            c11.intoArray(tile, 3 * L);
+            c20.intoArray(tile, 4 * L);
+            c21.intoArray(tile, 5 * L);
+            c30.intoArray(tile, 6 * L);
+            c31.intoArray(tile, 7 * L);
+            c40.intoArray(tile, 8 * L);
+            c41.intoArray(tile, 9 * L);
+            c50.intoArray(tile, 10 * L);
+            c51.intoArray(tile, 11 * L);
+            c60.intoArray(tile, 12 * L);
+            c61.intoArray(tile, 13 * L);
+            c70.intoArray(tile, 14 * L);
+            c71.intoArray(tile, 15 * L);
+        }
+
+        /** {@link #tile2} for one vector of positions (tile rows keep their stride of two vectors). */
+        private static void tile1(int rows, float[] w, int a0, int lda, int mr, int[] rowOff, float[] xp, int b0,
+                                  float[] tile) {
+            int last = mr - 1;                      // rows past the last repeat it (min: no branch to trap on)
+            int r0 = a0;
+            int r1 = a0 + Math.min(1, last) * lda;
+            int r2 = a0 + Math.min(2, last) * lda;
+            int r3 = a0 + Math.min(3, last) * lda;
+            int r4 = a0 + Math.min(4, last) * lda;
+            int r5 = a0 + Math.min(5, last) * lda;
+            int r6 = a0 + Math.min(6, last) * lda;
+            int r7 = a0 + Math.min(7, last) * lda;
+            FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F);
+            FloatVector c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
+            FloatVector c6 = FloatVector.zero(F), c7 = FloatVector.zero(F);
+            for (int r = 0; r < rows; r++) {
+                FloatVector v = FloatVector.fromArray(F, xp, b0 + rowOff[r]);
+                c0 = FloatVector.broadcast(F, w[r0 + r]).fma(v, c0);
+                c1 = FloatVector.broadcast(F, w[r1 + r]).fma(v, c1);
+                c2 = FloatVector.broadcast(F, w[r2 + r]).fma(v, c2);
+                c3 = FloatVector.broadcast(F, w[r3 + r]).fma(v, c3);
+                c4 = FloatVector.broadcast(F, w[r4 + r]).fma(v, c4);
+                c5 = FloatVector.broadcast(F, w[r5 + r]).fma(v, c5);
+                c6 = FloatVector.broadcast(F, w[r6 + r]).fma(v, c6);
+                c7 = FloatVector.broadcast(F, w[r7 + r]).fma(v, c7);
+            }
+            c0.intoArray(tile, 0);
+            c1.intoArray(tile, 2 * L);
+            c2.intoArray(tile, 4 * L);
+            c3.intoArray(tile, 6 * L);
+            c4.intoArray(tile, 8 * L);
+            c5.intoArray(tile, 10 * L);
+            c6.intoArray(tile, 12 * L);
+            c7.intoArray(tile, 14 * L);
+        }
+
+        static void dotRows(float[] a, int ao, int aStride, int m, float[] b, int bo, int bStride, int n, int k,
+                            int samples, float[] c) {
+            int mb = (m + 3) / 4;
+            int nb = (n + 3) / 4;
+            float[] acc = new float[mb * nb * 16 * L];
+            int full = k / L * L;
+            for (int s = 0; s < samples; s++) {
+                int as = ao + s * aStride;
+                int bs = bo + s * bStride;
+                for (int bi = 0; bi < mb; bi++) {
+                    // rows past the last re-read the first of the block; their sums are not stored
+                    int a0 = as + 4 * bi * k;
+                    int a1 = as + Math.min(4 * bi + 1, m - 1) * k;
+                    int a2 = as + Math.min(4 * bi + 2, m - 1) * k;
+                    int a3 = as + Math.min(4 * bi + 3, m - 1) * k;
+                    for (int bj = 0; bj < nb; bj++) {
+                        int b0 = bs + 4 * bj * k;
+                        int b1 = bs + Math.min(4 * bj + 1, n - 1) * k;
+                        int b2 = bs + Math.min(4 * bj + 2, n - 1) * k;
+                        int b3 = bs + Math.min(4 * bj + 3, n - 1) * k;
+                        block(a, a0, a1, a2, a3, b, b0, b1, b2, b3, full, k, acc, (bi * nb + bj) * 16 * L);
+                    }
+                }
+            }
+            // lanes added in a fixed order: a Vector API reduction may associate differently once compiled
+            for (int bi = 0; bi < mb; bi++) {
+                for (int bj = 0; bj < nb; bj++) {
+                    int base = (bi * nb + bj) * 16 * L;
+                    for (int ii = 0; ii < 4; ii++) {
+                        for (int jj = 0; jj < 4; jj++) {
+                            int i = 4 * bi + ii;
+                            int j = 4 * bj + jj;
+                            if (i < m && j < n) {
+                                float t = 0;
+                                for (int lane = 0; lane < L; lane++) {
+                                    t += acc[base + (ii * 4 + jj) * L + lane];
+                                }
+                                c[i * n + j] += t;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /** 4 x 4 dot products along k: whole vectors to {@code full}, one masked vector for the rest. */
+        private static void block(float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int b1, int b2, int b3,
+                                  int full, int k, float[] acc, int o) {
+            FloatVector c00 = FloatVector.fromArray(F, acc, o), c01 = FloatVector.fromArray(F, acc, o + L);
+            FloatVector c02 = FloatVector.fromArray(F, acc, o + 2 * L), c03 = FloatVector.fromArray(F, acc, o + 3 * L);
+            FloatVector c10 = FloatVector.fromArray(F, acc, o + 4 * L), c11 = FloatVector.fromArray(F, acc, o + 5 * L);
+            FloatVector c12 = FloatVector.fromArray(F, acc, o + 6 * L), c13 = FloatVector.fromArray(F, acc, o + 7 * L);
+            FloatVector c20 = FloatVector.fromArray(F, acc, o + 8 * L), c21 = FloatVector.fromArray(F, acc, o + 9 * L);
+            FloatVector c22 = FloatVector.fromArray(F, acc, o + 10 * L), c23 = FloatVector.fromArray(F, acc, o + 11 * L);
+            FloatVector c30 = FloatVector.fromArray(F, acc, o + 12 * L), c31 = FloatVector.fromArray(F, acc, o + 13 * L);
+            FloatVector c32 = FloatVector.fromArray(F, acc, o + 14 * L), c33 = FloatVector.fromArray(F, acc, o + 15 * L);
+            for (int p = 0; p < full; p += L) {
+                FloatVector u0 = FloatVector.fromArray(F, b, b0 + p);
+                FloatVector u1 = FloatVector.fromArray(F, b, b1 + p);
+                FloatVector u2 = FloatVector.fromArray(F, b, b2 + p);
+                FloatVector u3 = FloatVector.fromArray(F, b, b3 + p);
+                FloatVector v = FloatVector.fromArray(F, a, a0 + p);
+                c00 = v.fma(u0, c00);
+                c01 = v.fma(u1, c01);
+                c02 = v.fma(u2, c02);
+                c03 = v.fma(u3, c03);
+                v = FloatVector.fromArray(F, a, a1 + p);
+                c10 = v.fma(u0, c10);
+                c11 = v.fma(u1, c11);
+                c12 = v.fma(u2, c12);
+                c13 = v.fma(u3, c13);
+                v = FloatVector.fromArray(F, a, a2 + p);
+                c20 = v.fma(u0, c20);
+                c21 = v.fma(u1, c21);
+                c22 = v.fma(u2, c22);
+                c23 = v.fma(u3, c23);
+                v = FloatVector.fromArray(F, a, a3 + p);
+                c30 = v.fma(u0, c30);
+                c31 = v.fma(u1, c31);
+                c32 = v.fma(u2, c32);
+                c33 = v.fma(u3, c33);
+            }
+            if (full < k) {
+                VectorMask<Float> mk = F.indexInRange(full, k);
+                FloatVector u0 = FloatVector.fromArray(F, b, b0 + full, mk);
+                FloatVector u1 = FloatVector.fromArray(F, b, b1 + full, mk);
+                FloatVector u2 = FloatVector.fromArray(F, b, b2 + full, mk);
+                FloatVector u3 = FloatVector.fromArray(F, b, b3 + full, mk);
+                FloatVector v = FloatVector.fromArray(F, a, a0 + full, mk);
+                c00 = v.fma(u0, c00);
+                c01 = v.fma(u1, c01);
+                c02 = v.fma(u2, c02);
+                c03 = v.fma(u3, c03);
+                v = FloatVector.fromArray(F, a, a1 + full, mk);
+                c10 = v.fma(u0, c10);
+                c11 = v.fma(u1, c11);
+                c12 = v.fma(u2, c12);
+                c13 = v.fma(u3, c13);
+                v = FloatVector.fromArray(F, a, a2 + full, mk);
+                c20 = v.fma(u0, c20);
+                c21 = v.fma(u1, c21);
+                c22 = v.fma(u2, c22);
+                c23 = v.fma(u3, c23);
+                v = FloatVector.fromArray(F, a, a3 + full, mk);
+                c30 = v.fma(u0, c30);
+                c31 = v.fma(u1, c31);
+                c32 = v.fma(u2, c32);
+                c33 = v.fma(u3, c33);
+            }
+            c00.intoArray(acc, o);
+            c01.intoArray(acc, o + L);
+            c02.intoArray(acc, o + 2 * L);
+            c03.intoArray(acc, o + 3 * L);
+            c10.intoArray(acc, o + 4 * L);
+            c11.intoArray(acc, o + 5 * L);
+            c12.intoArray(acc, o + 6 * L);
+            c13.intoArray(acc, o + 7 * L);
+            c20.intoArray(acc, o + 8 * L);
+            c21.intoArray(acc, o + 9 * L);
+            c22.intoArray(acc, o + 10 * L);
+            c23.intoArray(acc, o + 11 * L);
+            c30.intoArray(acc, o + 12 * L);
+            c31.intoArray(acc, o + 13 * L);
+            c32.intoArray(acc, o + 14 * L);
+            c33.intoArray(acc, o + 15 * L);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package org.secateur.tensor.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Max pooling with a {@code 2 x 2} window and stride 2 (LeNet's and most CNNs'), one {@code h x w} plane at a time:
+ * the forward writes each window's maximum and the in-plane index of its first maximum (in window order, NaN
+ * counting as the maximum, as {@link Kernels#max}); the backward ("unpool") writes each gradient to its window's
+ * winner and zero to the other three positions, which, the windows tiling the plane, needs no zeroed output and no
+ * scatter. {@link #maxPool2x2Scalar} and {@link #unpool2x2Scalar} are the references; the vector versions
+ * de-interleave even and odd columns with two-source lane permutations and choose with masks, so they never branch
+ * on the data (a scalar loop mispredicts about one branch in two on random input).
+ */
+public final class Pooling {
+    private Pooling() {}
+
+    private static final boolean SIMD = KernelSelector.KERNELS != KernelSelector.SCALAR;
+
+    /** Pools one plane at {@code x[xo...]} into {@code y[yo...]} ({@code h/2 x w/2}), indices into {@code arg}. */
+    public static void maxPool2x2(float[] x, int xo, int h, int w, float[] y, int yo, int[] arg, int ao) {
+        if (SIMD) {
+            Simd.maxPool(x, xo, h, w, y, yo, arg, ao);
+        } else {
+            maxPool2x2Scalar(x, xo, h, w, y, yo, arg, ao);
+        }
+    }
+
+    /**
+     * The gradient of one plane of {@link #maxPool2x2}: {@code gx[xo...]} ({@code h x w}) gets {@code gy} at each
+     * window's winner {@code arg} and zero elsewhere (including a last row or column no window covers).
+     */
+    public static void unpool2x2(float[] gy, int yo, int[] arg, int ao, int h, int w, float[] gx, int xo) {
+        if (SIMD) {
+            Simd.unpool(gy, yo, arg, ao, h, w, gx, xo);
+        } else {
+            unpool2x2Scalar(gy, yo, arg, ao, h, w, gx, xo);
+        }
+    }
+
+    /** The reference forward: window order (0,0), (0,1), (1,0), (1,1); the first maximum wins, NaN wins and stays. */
+    public static void maxPool2x2Scalar(float[] x, int xo, int h, int w, float[] y, int yo, int[] arg, int ao) {
+        int oh = h / 2;
+        int ow = w / 2;
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                int i0 = 2 * oy * w + 2 * ox;
+                int[] cand = {i0, i0 + 1, i0 + w, i0 + w + 1};
+                float best = x[xo + i0];
+                int bestIdx = i0;
+                for (int c = 1; c < 4 && !Float.isNaN(best); c++) {
+                    float v = x[xo + cand[c]];
+                    if (v > best || Float.isNaN(v)) {
+                        best = v;
+                        bestIdx = cand[c];
+                    }
+                }
+                y[yo + oy * ow + ox] = best;
+                arg[ao + oy * ow + ox] = bestIdx;
+            }
+        }
+    }
+
+    /** The reference backward. */
+    public static void unpool2x2Scalar(float[] gy, int yo, int[] arg, int ao, int h, int w, float[] gx, int xo) {
+        java.util.Arrays.fill(gx, xo, xo + h * w, 0f);
+        int n = (h / 2) * (w / 2);
+        for (int i = 0; i < n; i++) {
+            gx[xo + arg[ao + i]] = gy[yo + i];
+        }
+    }
+
+    /** The vector loops; a nested class so that nothing touches a vector type without the incubator module. */
+    private static final class Simd {
+        private static final VectorSpecies<Float> F = PanamaKernels.F;
+        private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+        private static final int L = F.length();
+        private static final VectorShuffle<Float> EVEN = shuffle(0, false);
+        private static final VectorShuffle<Float> ODD = shuffle(1, false);
+        /** Lane {@code j} of the first input goes to output lane {@code 2j}, of the second to {@code 2j+1}. */
+        private static final VectorShuffle<Float> INTERLEAVE_LO = shuffle(0, true);
+        private static final VectorShuffle<Float> INTERLEAVE_HI = shuffle(1, true);
+        private static final int[] TWICE = new int[L];
+
+        static {
+            for (int j = 0; j < L; j++) {
+                TWICE[j] = 2 * j;
+            }
+        }
+
+        private static VectorShuffle<Float> shuffle(int part, boolean interleave) {
+            int[] idx = new int[L];
+            for (int j = 0; j < L; j++) {
+                if (interleave) {
+                    int k = part * L + j;                  // output element k of the pair (lo, hi)
+                    idx[j] = (k % 2 == 0 ? 0 : L) + k / 2;  // from the evens (first) or the odds (second)
+                } else {
+                    idx[j] = 2 * j + part;                 // even (part 0) or odd (part 1) element of the pair
+                }
+            }
+            return VectorShuffle.fromArray(F, idx, 0);
+        }
+
+        static void maxPool(float[] x, int xo, int h, int w, float[] y, int yo, int[] arg, int ao) {
+            int oh = h / 2;
+            int ow = w / 2;
+            IntVector twice = IntVector.fromArray(I, TWICE, 0);
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = 2 * oy * w;
+                for (int ox = 0; ox < ow; ox += L) {
+                    int cols = 2 * Math.min(L, ow - ox);
+                    VectorMask<Float> m0 = F.indexInRange(0, cols);
+                    VectorMask<Float> m1 = F.indexInRange(L, cols);
+                    int s0 = xo + r0 + 2 * ox;
+                    int s1 = s0 + w;
+                    FloatVector a0 = FloatVector.fromArray(F, x, s0, m0);
+                    FloatVector a1 = FloatVector.fromArray(F, x, s0 + L, m1);
+                    FloatVector b0 = FloatVector.fromArray(F, x, s1, m0);
+                    FloatVector b1 = FloatVector.fromArray(F, x, s1 + L, m1);
+                    IntVector i00 = twice.add(r0 + 2 * ox);
+                    FloatVector best = a0.rearrange(EVEN, a1);
+                    IntVector idx = i00;
+                    FloatVector v = a0.rearrange(ODD, a1);
+                    VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN))
+                            .andNot(best.test(VectorOperators.IS_NAN));
+                    best = best.blend(v, take);
+                    idx = idx.blend(i00.add(1), take.cast(I));
+                    v = b0.rearrange(EVEN, b1);
+                    take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN))
+                            .andNot(best.test(VectorOperators.IS_NAN));
+                    best = best.blend(v, take);
+                    idx = idx.blend(i00.add(w), take.cast(I));
+                    v = b0.rearrange(ODD, b1);
+                    take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN))
+                            .andNot(best.test(VectorOperators.IS_NAN));
+                    best = best.blend(v, take);
+                    idx = idx.blend(i00.add(w + 1), take.cast(I));
+                    if (yo + oy * ow + ox + L <= yo + oh * ow) {
+                        // whole vectors: what spills past this row is overwritten by the next row of the plane
+                        best.intoArray(y, yo + oy * ow + ox);
+                        idx.intoArray(arg, ao + oy * ow + ox);
+                    } else {
+                        VectorMask<Float> out = F.indexInRange(0, cols / 2);
+                        best.intoArray(y, yo + oy * ow + ox, out);
+                        idx.intoArray(arg, ao + oy * ow + ox, out.cast(I));
+                    }
+                }
+            }
+        }
+
+        static void unpool(float[] gy, int yo, int[] arg, int ao, int h, int w, float[] gx, int xo) {
+            int oh = h / 2;
+            int ow = w / 2;
+            IntVector twice = IntVector.fromArray(I, TWICE, 0);
+            FloatVector zero = FloatVector.zero(F);
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = 2 * oy * w;
+                for (int ox = 0; ox < ow; ox += L) {
+                    int n = Math.min(L, ow - ox);
+                    VectorMask<Float> in = F.indexInRange(0, n);
+                    FloatVector g = FloatVector.fromArray(F, gy, yo + oy * ow + ox, in);
+                    IntVector a = IntVector.fromArray(I, arg, ao + oy * ow + ox, in.cast(I));
+                    IntVector i00 = twice.add(r0 + 2 * ox);
+                    FloatVector g00 = zero.blend(g, a.compare(VectorOperators.EQ, i00).cast(F));
+                    FloatVector g01 = zero.blend(g, a.compare(VectorOperators.EQ, i00.add(1)).cast(F));
+                    FloatVector g10 = zero.blend(g, a.compare(VectorOperators.EQ, i00.add(w)).cast(F));
+                    FloatVector g11 = zero.blend(g, a.compare(VectorOperators.EQ, i00.add(w + 1)).cast(F));
+                    int d0 = xo + r0 + 2 * ox;
+                    int d1 = d0 + w;
+                    // A whole chunk fills exactly 2L columns of each row. A partial one spills past its rows: harmless
+                    // when each row is one chunk (the spill lands on the next row, written after it) and the spill
+                    // stays in this plane; otherwise stored masked.
+                    FloatVector lo0 = g00.rearrange(INTERLEAVE_LO, g01);
+                    FloatVector hi0 = g00.rearrange(INTERLEAVE_HI, g01);
+                    FloatVector lo1 = g10.rearrange(INTERLEAVE_LO, g11);
+                    FloatVector hi1 = g10.rearrange(INTERLEAVE_HI, g11);
+                    if (n == L || (ow <= L && d1 + 2 * L <= xo + h * w)) {
+                        lo0.intoArray(gx, d0);
+                        hi0.intoArray(gx, d0 + L);
+                        lo1.intoArray(gx, d1);
+                        hi1.intoArray(gx, d1 + L);
+                    } else {
+                        VectorMask<Float> m0 = F.indexInRange(0, 2 * n);
+                        VectorMask<Float> m1 = F.indexInRange(L, 2 * n);
+                        lo0.intoArray(gx, d0, m0);
+                        hi0.intoArray(gx, d0 + L, m1);
+                        lo1.intoArray(gx, d1, m0);
+                        hi1.intoArray(gx, d1 + L, m1);
+                    }
+                }
+                if ((w & 1) != 0) {
+                    gx[xo + r0 + w - 1] = 0f;
+                    gx[xo + r0 + 2 * w - 1] = 0f;
+                }
+            }
+            if ((h & 1) != 0) {
+                java.util.Arrays.fill(gx, xo + (h - 1) * w, xo + h * w, 0f);
+            }
+        }
+    }
+}

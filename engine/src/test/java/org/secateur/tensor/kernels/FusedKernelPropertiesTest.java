@@ -1,0 +1,580 @@
+package org.secateur.tensor.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+import org.secateur.tensor.Rng;
+import org.secateur.testing.Generators;
+
+/**
+ * The kernels behind the fused primitives against their scalar references, on random sizes around the vector length
+ * and on several planes laid out in one array (so that a store spilling past its plane would show), and the thread
+ * pool's contract: every index once, failures propagate, the same bits for any thread count.
+ */
+class FusedKernelPropertiesTest {
+    private static final Kernels SIMD = Kernels.get();
+    private static final float SENTINEL = -12345f;
+
+    private static float[] random(Rng r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    @Test
+    void reluGradMatchesTheDefinition() {
+        qt().withExamples(200).forAll(Generators.awkwardLengths(200), Generators.seeds()).checkAssert((n, seed) -> {
+            Rng r = new Rng(seed);
+            int off = r.nextInt(4);
+            float[] g = random(r, off + n);
+            float[] x = random(r, off + n);
+            if (n > 3) {
+                x[off] = 0f;
+                x[off + 1] = -0f;
+                x[off + 2] = Float.NaN;
+                g[off + 3] = Float.POSITIVE_INFINITY;
+            }
+            float[] expected = new float[off + n];
+            float[] actual = new float[off + n];
+            Kernels.scalar().reluGrad(g, off, x, off, expected, off, n);
+            SIMD.reluGrad(g, off, x, off, actual, off, n);
+            assertThat(actual).as("n=%d", n).containsExactly(expected);
+            for (int i = 0; i < n; i++) {
+                assertThat(Float.floatToIntBits(expected[off + i]))
+                        .isEqualTo(Float.floatToIntBits(g[off + i] * (x[off + i] > 0 ? 1f : 0f)));
+            }
+        });
+    }
+
+    /** Planes of {@code h x w} in one array, pooled in a shuffled order, against the scalar reference. */
+    @Test
+    void maxPool2x2MatchesTheReferenceOnEveryPlaneAndWritesNothingElse() {
+        qt().withExamples(150).forAll(integers().between(2, 41), integers().between(2, 41), integers().between(1, 4),
+                Generators.seeds()).checkAssert((h, w, planes, seed) -> {
+            Rng r = new Rng(seed);
+            int hw = h * w;
+            int ohw = (h / 2) * (w / 2);
+            float[] x = random(r, planes * hw);
+            for (int i = 0; i < x.length; i += 5) {
+                x[i] = 0.5f;                         // ties: the first maximum in window order wins
+            }
+            if (r.nextInt(3) == 0) {
+                x[r.nextInt(x.length)] = Float.NaN;
+            }
+            float[] ye = new float[planes * ohw];
+            int[] ae = new int[planes * ohw];
+            float[] ya = new float[planes * ohw];
+            int[] aa = new int[planes * ohw];
+            Arrays.fill(ya, SENTINEL);
+            Arrays.fill(aa, -7);
+            for (int p : order(r, planes)) {
+                Pooling.maxPool2x2Scalar(x, p * hw, h, w, ye, p * ohw, ae, p * ohw);
+                float[] yBefore = ya.clone();
+                int[] aBefore = aa.clone();
+                Pooling.maxPool2x2(x, p * hw, h, w, ya, p * ohw, aa, p * ohw);
+                for (int i = 0; i < ya.length; i++) {
+                    if (i / ohw != p) {
+                        assertThat(Float.floatToIntBits(ya[i])).as("output %d outside plane %d", i, p)
+                                .isEqualTo(Float.floatToIntBits(yBefore[i]));
+                        assertThat(aa[i]).as("index %d outside plane %d", i, p).isEqualTo(aBefore[i]);
+                    }
+                }
+            }
+            assertThat(aa).as("argmax, %dx%d, %d planes", h, w, planes).containsExactly(ae);
+            assertThat(ya).as("max, %dx%d, %d planes", h, w, planes).containsExactly(ye);
+        });
+    }
+
+    @Test
+    void maxPool2x2ReferenceIsTheWindowMaximum() {
+        float[] x = {1, 5, 2, 2, 3, 5, 9, 2, Float.NaN, 1, 0, 0};
+        // 3 x 4 plane: one row of two windows; the last row is not covered
+        float[] y = new float[2];
+        int[] arg = new int[2];
+        Pooling.maxPool2x2Scalar(x, 0, 3, 4, y, 0, arg, 0);
+        assertThat(y).containsExactly(5f, 9f);
+        assertThat(arg).containsExactly(1, 6);
+        float[] x2 = {1, Float.NaN, 7, 2};
+        Pooling.maxPool2x2Scalar(x2, 0, 2, 2, y, 0, arg, 0);
+        assertThat(y[0]).isNaN();
+        assertThat(arg[0]).isEqualTo(1);
+    }
+
+    @Test
+    void unpool2x2MatchesTheReferenceAndFillsEachPlaneExactly() {
+        qt().withExamples(150).forAll(integers().between(2, 41), integers().between(2, 41), integers().between(1, 4),
+                Generators.seeds()).checkAssert((h, w, planes, seed) -> {
+            Rng r = new Rng(seed);
+            int hw = h * w;
+            int ohw = (h / 2) * (w / 2);
+            float[] x = random(r, planes * hw);
+            float[] y = new float[planes * ohw];
+            int[] arg = new int[planes * ohw];
+            for (int p = 0; p < planes; p++) {
+                Pooling.maxPool2x2Scalar(x, p * hw, h, w, y, p * ohw, arg, p * ohw);
+            }
+            float[] gy = random(r, planes * ohw);
+            float[] expected = new float[planes * hw];
+            float[] actual = new float[planes * hw];
+            Arrays.fill(actual, SENTINEL);           // the kernel must write every element of its plane
+            for (int p : order(r, planes)) {
+                Pooling.unpool2x2Scalar(gy, p * ohw, arg, p * ohw, h, w, expected, p * hw);
+                float[] before = actual.clone();
+                Pooling.unpool2x2(gy, p * ohw, arg, p * ohw, h, w, actual, p * hw);
+                for (int i = 0; i < actual.length; i++) {
+                    if (i / hw != p) {
+                        assertThat(actual[i]).as("element %d outside plane %d", i, p).isEqualTo(before[i]);
+                    }
+                }
+            }
+            assertThat(actual).as("%dx%d, %d planes", h, w, planes).containsExactly(expected);
+        });
+    }
+
+    private static int[] order(Rng r, int n) {
+        return r.permutation(n);
+    }
+
+    /** A random convolution geometry: kernel, stride, padding and dilation, sometimes wide rows. */
+    private static Patches.Geometry geometry(Rng r) {
+        int c = 1 + r.nextInt(3);
+        int kh = 1 + r.nextInt(5);
+        int kw = 1 + r.nextInt(5);
+        int sh = 1 + r.nextInt(2);
+        int sw = r.nextInt(4) == 0 ? 2 : 1;
+        int dh = r.nextInt(4) == 0 ? 2 : 1;
+        int dw = r.nextInt(4) == 0 ? 2 : 1;
+        int ph = r.nextInt(3);
+        int pw = r.nextInt(3);
+        int h = Math.max(1, dh * (kh - 1) + 1 - 2 * ph) + r.nextInt(8);
+        int w = Math.max(1, dw * (kw - 1) + 1 - 2 * pw) + r.nextInt(r.nextInt(3) == 0 ? 40 : 8);
+        int oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1;
+        int ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
+        return new Patches.Geometry(c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+    }
+
+    /** The definition: element (row (c, ki, kj), position (oy, ox)) of the patch matrix. */
+    private static float[] patchesByDefinition(Patches.Geometry g, float[] x, int xo, float pad) {
+        int l = g.oh() * g.ow();
+        float[] cols = new float[g.channels() * g.kh() * g.kw() * l];
+        for (int c = 0, r = 0; c < g.channels(); c++) {
+            for (int ki = 0; ki < g.kh(); ki++) {
+                for (int kj = 0; kj < g.kw(); kj++, r++) {
+                    for (int oy = 0; oy < g.oh(); oy++) {
+                        for (int ox = 0; ox < g.ow(); ox++) {
+                            int iy = oy * g.sh() - g.ph() + ki * g.dh();
+                            int ix = ox * g.sw() - g.pw() + kj * g.dw();
+                            boolean in = iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w();
+                            cols[r * l + oy * g.ow() + ox] = in ? x[xo + (c * g.h() + iy) * g.w() + ix] : pad;
+                        }
+                    }
+                }
+            }
+        }
+        return cols;
+    }
+
+    @Test
+    void im2colEqualsTheDefinitionWithAndWithoutRoomToSpill() {
+        qt().withExamples(200).forAll(Generators.seeds()).checkAssert(seed -> {
+            Rng r = new Rng(seed);
+            Patches.Geometry g = geometry(r);
+            int chw = g.channels() * g.h() * g.w();
+            int samples = 1 + r.nextInt(3);
+            float[] x = random(r, samples * chw);
+            int s = r.nextInt(samples);                      // the last sample reads up to the end of x
+            float pad = r.nextInt(2) == 0 ? 0f : Float.NEGATIVE_INFINITY;
+            float[] expected = patchesByDefinition(g, x, s * chw, pad);
+            int co = r.nextInt(3);
+            for (int room : new int[] {0, Patches.SLACK}) {
+                float[] cols = new float[co + expected.length + room];
+                Arrays.fill(cols, SENTINEL);
+                Patches.im2col(g, x, s * chw, cols, co, pad);
+                assertThat(Arrays.copyOfRange(cols, co, co + expected.length)).as("%s room %d", g, room)
+                        .containsExactly(expected);
+                for (int i = 0; i < co; i++) {
+                    assertThat(cols[i]).as("before the matrix").isEqualTo(SENTINEL);
+                }
+                if (room == 0) {
+                    continue;
+                }
+                // a second sample into the same buffer: every element rewritten, spills included
+                int s2 = r.nextInt(samples);
+                Patches.im2col(g, x, s2 * chw, cols, co, pad);
+                assertThat(Arrays.copyOfRange(cols, co, co + expected.length)).as("%s reused", g)
+                        .containsExactly(patchesByDefinition(g, x, s2 * chw, pad));
+            }
+        });
+    }
+
+    @Test
+    void col2imIsTheAdjointOfIm2colAddingInRowOrder() {
+        qt().withExamples(200).forAll(Generators.seeds()).checkAssert(seed -> {
+            Rng r = new Rng(seed);
+            Patches.Geometry g = geometry(r);
+            int l = g.oh() * g.ow();
+            int rows = g.channels() * g.kh() * g.kw();
+            int chw = g.channels() * g.h() * g.w();
+            float[] cols = random(r, rows * l);
+            float[] expected = random(r, chw);
+            float[] actual = expected.clone();
+            // the definition: each patch element added to the input element it was read from, rows in order
+            for (int c = 0, row = 0; c < g.channels(); c++) {
+                for (int ki = 0; ki < g.kh(); ki++) {
+                    for (int kj = 0; kj < g.kw(); kj++, row++) {
+                        for (int oy = 0; oy < g.oh(); oy++) {
+                            for (int ox = 0; ox < g.ow(); ox++) {
+                                int iy = oy * g.sh() - g.ph() + ki * g.dh();
+                                int ix = ox * g.sw() - g.pw() + kj * g.dw();
+                                if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
+                                    expected[(c * g.h() + iy) * g.w() + ix] += cols[row * l + oy * g.ow() + ox];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Patches.col2im(g, cols, 0, actual, 0);
+            assertThat(actual).as("%s", g).containsExactly(expected);
+        });
+    }
+
+    @Test
+    void float64PatchesEqualFloat32OnesOnExactValues() {
+        qt().withExamples(50).forAll(Generators.seeds()).checkAssert(seed -> {
+            Rng r = new Rng(seed);
+            Patches.Geometry g = geometry(r);
+            int chw = g.channels() * g.h() * g.w();
+            int rows = g.channels() * g.kh() * g.kw();
+            int l = g.oh() * g.ow();
+            float[] xf = new float[chw];
+            double[] xd = new double[chw];
+            for (int i = 0; i < chw; i++) {
+                xf[i] = r.nextInt(100);
+                xd[i] = xf[i];
+            }
+            float[] cf = new float[rows * l];
+            double[] cd = new double[rows * l];
+            Patches.im2col(g, xf, 0, cf, 0, 0f);
+            Patches.im2col(g, xd, 0, cd, 0, 0.0);
+            for (int i = 0; i < cf.length; i++) {
+                assertThat(cd[i]).isEqualTo(cf[i]);
+            }
+            float[] bf = new float[chw];
+            double[] bd = new double[chw];
+            Patches.col2im(g, cf, 0, bf, 0);
+            Patches.col2im(g, cd, 0, bd, 0);
+            for (int i = 0; i < chw; i++) {
+                assertThat(bd[i]).isEqualTo(bf[i]);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- implicit-GEMM convolution
+
+    @Test
+    void padWritesZeroBordersEvenIntoADirtyBuffer() {
+        qt().withExamples(50).forAll(integers().between(1, 20), integers().between(1, 20), Generators.seeds())
+                .checkAssert((h, w, seed) -> {
+            Rng r = new Rng(seed);
+            int ph = r.nextInt(4);
+            int pw = r.nextInt(4);
+            int planes = 1 + r.nextInt(3);
+            float[] x = random(r, planes * h * w + 2);
+            float[] dirty = new float[planes * (h + 2 * ph) * (w + 2 * pw) + ConvKernels.SLACK + r.nextInt(5)];
+            Arrays.fill(dirty, Float.NaN);
+            float[] xp = ConvKernels.pad(x, 1, planes, h, w, ph, pw, dirty);
+            assertThat(xp).isSameAs(dirty);
+            int hp = h + 2 * ph;
+            int wp = w + 2 * pw;
+            for (int p = 0; p < planes; p++) {
+                for (int i = 0; i < hp; i++) {
+                    for (int j = 0; j < wp; j++) {
+                        boolean inside = i >= ph && i < ph + h && j >= pw && j < pw + w;
+                        float expected = inside ? x[1 + (p * h + i - ph) * w + j - pw] : 0f;
+                        assertThat(xp[(p * hp + i) * wp + j]).isEqualTo(expected);
+                    }
+                }
+            }
+            for (int i = planes * hp * wp; i < planes * hp * wp + ConvKernels.SLACK; i++) {
+                assertThat(xp[i]).as("slack").isEqualTo(0f);
+            }
+        });
+    }
+
+    @Test
+    void implicitForwardEqualsItsReferenceBitForBit() {
+        qt().withExamples(150).forAll(Generators.seeds()).checkAssert(seed -> {
+            Rng r = new Rng(seed);
+            int c = 1 + r.nextInt(3);
+            int m = 1 + r.nextInt(19);                      // around the 8-channel tile
+            int kh = 1 + r.nextInt(4);
+            int kw = 1 + r.nextInt(4);
+            int d = 1 + r.nextInt(2);
+            int ph = r.nextInt(3);
+            int pw = r.nextInt(3);
+            int h = Math.max(1, d * (kh - 1) + 1 - 2 * ph) + r.nextInt(6);
+            int w = Math.max(1, d * (kw - 1) + 1 - 2 * pw) + r.nextInt(r.nextInt(2) == 0 ? 50 : 10);
+            int oh = h + 2 * ph - d * (kh - 1);
+            int ow = w + 2 * pw - d * (kw - 1);
+            int samples = 1 + r.nextInt(2);
+            float[] x = random(r, samples * c * h * w);
+            float[] xp = ConvKernels.pad(x, 0, samples * c, h, w, ph, pw, null);
+            int hp = h + 2 * ph;
+            int wp = w + 2 * pw;
+            int rows = c * kh * kw;
+            int[] rowOff = new int[rows];
+            for (int ci = 0, q = 0; ci < c; ci++) {
+                for (int ki = 0; ki < kh; ki++) {
+                    for (int kj = 0; kj < kw; kj++, q++) {
+                        rowOff[q] = ci * hp * wp + ki * d * wp + kj * d;
+                    }
+                }
+            }
+            float[] wt = random(r, m * rows);
+            float[] bias = r.nextInt(2) == 0 ? null : random(r, m);
+            int s = samples - 1;                             // the last sample: its reads run to the slack
+            float[] expected = new float[samples * m * oh * ow];
+            float[] actual = new float[samples * m * oh * ow];
+            Arrays.fill(actual, SENTINEL);
+            ConvKernels.forwardScalar(wt, m, rows, rowOff, xp, s * c * hp * wp, wp, oh, ow, bias, expected, s * m * oh * ow);
+            ConvKernels.forward(wt, m, rows, rowOff, xp, s * c * hp * wp, wp, oh, ow, bias, actual, s * m * oh * ow);
+            for (int i = 0; i < s * m * oh * ow; i++) {
+                assertThat(actual[i]).as("before the sample").isEqualTo(SENTINEL);
+            }
+            assertThat(Arrays.equals(Arrays.copyOfRange(actual, s * m * oh * ow, actual.length),
+                    Arrays.copyOfRange(expected, s * m * oh * ow, expected.length)))
+                    .as("m=%d c=%d k=%dx%d d=%d p=%d,%d in %dx%d", m, c, kh, kw, d, ph, pw, h, w).isTrue();
+            // and the reference is the convolution: spot-check one output against the definition
+            int mo = r.nextInt(m);
+            int oy = r.nextInt(oh);
+            int ox = r.nextInt(ow);
+            double def = bias == null ? 0 : bias[mo];
+            for (int ci = 0; ci < c; ci++) {
+                for (int ki = 0; ki < kh; ki++) {
+                    for (int kj = 0; kj < kw; kj++) {
+                        int iy = oy - ph + ki * d;
+                        int ix = ox - pw + kj * d;
+                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                            def += (double) wt[mo * rows + (ci * kh + ki) * kw + kj] * x[((s * c + ci) * h + iy) * w + ix];
+                        }
+                    }
+                }
+            }
+            assertThat((double) expected[s * m * oh * ow + (mo * oh + oy) * ow + ox])
+                    .isCloseTo(def, org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(def))));
+        });
+    }
+
+    @Test
+    void dotRowsMatchesItsReference() {
+        qt().withExamples(100).forAll(integers().between(1, 11), integers().between(1, 30),
+                Generators.awkwardLengths(300), Generators.seeds()).checkAssert((m, n, k0, seed) -> {
+            int k = Math.max(1, k0);
+            Rng r = new Rng(seed);
+            int samples = 1 + r.nextInt(3);
+            float[] a = random(r, 2 + samples * m * k);
+            float[] b = random(r, 3 + samples * n * k);
+            float[] c0 = random(r, m * n);
+            float[] expected = c0.clone();
+            float[] actual = c0.clone();
+            ConvKernels.dotRowsScalar(a, 2, m * k, m, b, 3, n * k, n, k, samples, expected);
+            ConvKernels.dotRows(a, 2, m * k, m, b, 3, n * k, n, k, samples, actual);
+            for (int i = 0; i < m * n; i++) {
+                double tol = 4 * Math.ulp(1f) * (samples * k + 2) * (Math.sqrt(samples * k) * 3 + Math.abs(c0[i]));
+                assertThat((double) actual[i]).as("%dx%d k=%d samples=%d at %d", m, n, k, samples, i)
+                        .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tol));
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- GEMM shapes around the new blocking
+
+    @Test
+    void gemmMatchesTheReferenceAroundTheMicroTileAndTheDepthBlock() {
+        int mr = PanamaGemm.MR;
+        int nr = PanamaGemm.NR;
+        int kc = PanamaGemm.KC;
+        int[] ms = {1, mr - 1, mr, mr + 1, 2 * mr + 3, 6, 16, 128};
+        int[] ns = {1, nr / 2 - 1, nr / 2, nr / 2 + 1, nr - 1, nr, nr + 1, 3 * nr + 4, 100, 300};
+        int[] ks = {1, 16, 25, kc - 1, kc, kc + 1, 2 * kc + 7};
+        Rng r = new Rng(11);
+        for (int m : ms) {
+            for (int n : ns) {
+                int k = ks[r.nextInt(ks.length)];
+                int flags = r.nextInt(4);
+                checkGemm(m, n, k, (flags & 1) != 0, (flags & 2) != 0, r.nextLong());
+            }
+        }
+    }
+
+    private static void checkGemm(int m, int n, int k, boolean ta, boolean tb, long seed) {
+        Rng r = new Rng(seed);
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] c0 = random(r, m * n);
+        for (boolean acc : new boolean[] {false, true}) {
+            float[] expected = c0.clone();
+            float[] actual = c0.clone();
+            Kernels.scalar().gemm(ta, tb, m, n, k, a, 0, b, 0, expected, 0, acc);
+            SIMD.gemm(ta, tb, m, n, k, a, 0, b, 0, actual, 0, acc);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double absTerms = acc ? Math.abs(c0[i * n + j]) : 0;
+                    for (int p = 0; p < k; p++) {
+                        float aip = ta ? a[p * m + i] : a[i * k + p];
+                        float bpj = tb ? b[j * k + p] : b[p * n + j];
+                        absTerms += Math.abs((double) aip * bpj);
+                    }
+                    double tol = 2 * (k + 2) * Math.ulp(1f) * absTerms + 1e-30;
+                    assertThat((double) actual[i * n + j]).as("%dx%dx%d ta=%s tb=%s acc=%s at (%d, %d)", m, n, k, ta,
+                            tb, acc, i, j).isCloseTo(expected[i * n + j], org.assertj.core.data.Offset.offset(tol));
+                }
+            }
+        }
+    }
+
+    @Test
+    void gemmGivesTheSameBitsForOneAndTwoThreadsWhicheverWayItSplits() {
+        int before = Parallel.threads();
+        try {
+            // a row split (few column panels), a column split (many), transposed operands
+            int[][] shapes = {{512, 40, 300, 0}, {64, 700, 300, 1}, {300, 300, 128, 2}, {128, 100, 300, 3}};
+            for (int[] s : shapes) {
+                Rng r = new Rng(s[3]);
+                boolean ta = (s[3] & 1) != 0;
+                boolean tb = (s[3] & 2) != 0;
+                float[] a = random(r, s[0] * s[2]);
+                float[] b = random(r, s[2] * s[1]);
+                Parallel.setThreads(1);
+                float[] one = new float[s[0] * s[1]];
+                SIMD.gemm(ta, tb, s[0], s[1], s[2], a, 0, b, 0, one, 0, false);
+                Parallel.setThreads(2);
+                float[] two = new float[s[0] * s[1]];
+                SIMD.gemm(ta, tb, s[0], s[1], s[2], a, 0, b, 0, two, 0, false);
+                assertThat(Arrays.equals(two, one)).as("%s", Arrays.toString(s)).isTrue();
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void registerTransposeTransposes() {
+        Rng r = new Rng(3);
+        int lds = 37;
+        int ldd = 41;
+        float[] src = random(r, 16 * lds + 5);
+        float[] dst = new float[16 * ldd + 7];
+        PanamaGemm.Transpose.t16(src, 5, lds, dst, 7, ldd);
+        for (int i = 0; i < 16; i++) {
+            for (int j = 0; j < 16; j++) {
+                assertThat(dst[7 + j * ldd + i]).isEqualTo(src[5 + i * lds + j]);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the pool
+
+    @Test
+    void forRangeRunsEveryIndexOnceForAnyThreadCountAndGrain() {
+        int before = Parallel.threads();
+        try {
+            qt().withExamples(100).forAll(integers().between(0, 300), integers().between(1, 50),
+                    integers().between(1, 4)).checkAssert((n, grain, threads) -> {
+                Parallel.setThreads(threads);
+                AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(1, n));
+                Parallel.forRange(n, grain, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        hits.incrementAndGet(i);
+                    }
+                    // a nested call still covers its range exactly once (in the calling thread when this one is split)
+                    AtomicIntegerArray inner = new AtomicIntegerArray(4);
+                    Parallel.forRange(4, 1, (f, t) -> {
+                        for (int i = f; i < t; i++) {
+                            inner.incrementAndGet(i);
+                        }
+                    });
+                    for (int i = 0; i < 4; i++) {
+                        assertThat(inner.get(i)).isEqualTo(1);
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertThat(hits.get(i)).as("index %d of %d", i, n).isEqualTo(1);
+                }
+            });
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void forRangeRethrowsAFailureFromAnyChunkAndStaysUsable() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            assertThatThrownBy(() -> Parallel.forRange(100, 1, (from, to) -> {
+                if (from > 0) {
+                    throw new IllegalStateException("worker chunk");
+                }
+            })).isInstanceOf(IllegalStateException.class).hasMessage("worker chunk");
+            assertThatThrownBy(() -> Parallel.forRange(100, 1, (from, to) -> {
+                if (from == 0) {
+                    throw new IllegalArgumentException("caller chunk");
+                }
+            })).isInstanceOf(IllegalArgumentException.class);
+            int[] sum = new int[1];
+            Parallel.forRange(10, 1, (from, to) -> {
+                synchronized (sum) {
+                    sum[0] += to - from;
+                }
+            });
+            assertThat(sum[0]).isEqualTo(10);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void concurrentCallersEachGetTheirWholeRange() throws Exception {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            int rounds = 200;
+            long[] totals = new long[2];
+            Thread[] callers = new Thread[2];
+            for (int c = 0; c < 2; c++) {
+                int id = c;
+                callers[c] = new Thread(() -> {
+                    for (int round = 0; round < rounds; round++) {
+                        long[] local = new long[1];
+                        Parallel.forRange(1000, 1, (from, to) -> {
+                            long s = 0;
+                            for (int i = from; i < to; i++) {
+                                s += i;
+                            }
+                            synchronized (local) {
+                                local[0] += s;
+                            }
+                        });
+                        totals[id] += local[0];
+                    }
+                });
+                callers[c].start();
+            }
+            for (Thread t : callers) {
+                t.join();
+            }
+            assertThat(totals).containsExactly(rounds * 499500L, rounds * 499500L);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+}

@@ -89,7 +89,7 @@ public record WoodFisher(Function<Objective, ? extends Curvature> curvature, int
 
     /**
      * Prunes the parameters of {@code objective} to {@code sparsity} of all their entries (counting those pruned
-     * before, rounded half to even), writing the updated weights and the masks.
+     * before, rounded half to even; none more if they already reach it), writing the updated weights and the masks.
      */
     public WoodFisherResult prune(Objective objective, double sparsity) {
         if (!(sparsity >= 0 && sparsity < 1)) {

@@ -95,18 +95,24 @@ public final class Gradients {
 
     /** The index of the first NaN or infinity, or -1. */
     private static int firstNonFinite(Tensor g) {
-        // v - v is 0 for finite v and NaN otherwise; summing keeps the common (finite) case a branch-free loop.
-        double acc = 0;
+        // A value is NaN or infinite when its exponent bits are all ones; adding one to the exponent field then
+        // carries into the sign bit. OR-ing those sums is an integer reduction the JIT vectorises, so the common
+        // (finite) case is one SIMD pass; only a failure pays for the scalar search.
+        boolean bad;
         if (g.dtype() == DType.F32) {
+            int acc = 0;
             for (float v : g.floats()) {
-                acc += v - v;
+                acc |= (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000;
             }
+            bad = acc < 0;
         } else {
+            long acc = 0;
             for (double v : g.doubles()) {
-                acc += v - v;
+                acc |= (Double.doubleToRawLongBits(v) & 0x7ff0000000000000L) + 0x0010000000000000L;
             }
+            bad = acc < 0;
         }
-        if (acc == 0) {
+        if (!bad) {
             return -1;
         }
         for (int i = 0, n = g.numel(); i < n; i++) {

@@ -7,6 +7,7 @@ import org.secateur.nn.Parameter;
 import org.secateur.tensor.DType;
 import org.secateur.tensor.Shape;
 import org.secateur.tensor.Tensor;
+import org.secateur.tensor.kernels.Parallel;
 
 /**
  * A first-order optimizer over a fixed list of parameters, updating their dense values in place outside the
@@ -14,9 +15,11 @@ import org.secateur.tensor.Tensor;
  *
  * <p>Each subclass writes its update rule once, over chunks of elements in double precision
  * ({@link #update}); the base class streams every parameter through a few fixed scratch arrays, so a step
- * allocates nothing after the first (which allocates the per-parameter state), makes no per-element virtual call,
+ * allocates nothing after the first (which allocates the per-parameter state) but the closure that splits a large
+ * parameter over threads, makes no per-element virtual call,
  * and treats float32 and float64 alike. Float32 values and state are widened for the arithmetic and rounded once
- * when stored.
+ * when stored. Large parameters are split over the {@link Parallel} threads by chunks; every element's update is
+ * independent of the others, so the result does not depend on the thread count.
  *
  * <p><b>Masks.</b> A masked parameter's pruned entries never change: after the rule runs, every entry whose mask
  * is 0 gets its old value back and zero state (momentum, moments), so neither weight decay nor momentum can
@@ -29,6 +32,8 @@ import org.secateur.tensor.Tensor;
 public abstract class Optimizer {
     /** Elements per chunk: the scratch arrays together stay within a typical 32 KiB L1 cache. */
     private static final int CHUNK = 512;
+    /** Chunks per thread at least: a parameter is split over threads from 64k elements on. */
+    private static final int PARALLEL_CHUNKS = 64;
 
     private final List<Parameter> params;
     private final List<String> stateNames;
@@ -36,11 +41,20 @@ public abstract class Optimizer {
     private double lr;
     private boolean checkFinite = true;
 
-    private final double[] w = new double[CHUNK];
-    private final double[] w0 = new double[CHUNK];
-    private final double[] g = new double[CHUNK];
-    private final double[] m = new double[CHUNK];
-    private final double[][] s;
+    /** One thread's chunk buffers: values, values before the rule, gradient, mask, and the state buffers. */
+    private static final class Scratch {
+        final double[] w = new double[CHUNK];
+        final double[] w0 = new double[CHUNK];
+        final double[] g = new double[CHUNK];
+        final double[] m = new double[CHUNK];
+        final double[][] s;
+
+        Scratch(int states) {
+            s = new double[states][CHUNK];
+        }
+    }
+
+    private final ThreadLocal<Scratch> scratch;
 
     /** The per-parameter state: one buffer per state name, in the parameter's dtype, and the update count. */
     private static final class State {
@@ -70,7 +84,8 @@ public abstract class Optimizer {
             }
         }
         this.stateNames = List.of(stateNames);
-        this.s = new double[stateNames.length][CHUNK];
+        int states = stateNames.length;
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(states));
         setLr(lr);
     }
 
@@ -78,7 +93,8 @@ public abstract class Optimizer {
      * Applies the update rule to {@code n} elements: {@code w} holds the values and is updated in place, {@code g}
      * the gradient (scratch: the rule may overwrite it), {@code state[k]} the buffer named {@code stateNames[k]}
      * (updated in place; zeros before the first step), and {@code step} counts this parameter's updates including
-     * this one (1 on the first).
+     * this one (1 on the first). Threads may call it at the same time on disjoint chunks: it must only read the
+     * optimizer's fields.
      */
     protected abstract void update(double[] w, double[] g, double[][] state, int n, long step);
 
@@ -93,14 +109,30 @@ public abstract class Optimizer {
             if (grad != null) {
                 State st = stateOf(p);
                 st.step++;
-                sweep(p.data(), grad, p.mask(), st);
+                Tensor data = p.data();
+                Tensor mask = p.mask();
+                int n = data.numel();
+                int chunks = (n + CHUNK - 1) / CHUNK;
+                if (chunks < 2 * PARALLEL_CHUNKS || Parallel.threads() == 1) {
+                    sweep(data, grad, mask, st, 0, n);
+                } else {
+                    Parallel.forRange(chunks, PARALLEL_CHUNKS,
+                            (c0, c1) -> sweep(data, grad, mask, st, c0 * CHUNK, Math.min(n, c1 * CHUNK)));
+                }
             }
         }
     }
 
-    private void sweep(Tensor data, Tensor grad, Tensor mask, State st) {
-        for (int off = 0, n = data.numel(); off < n; off += CHUNK) {
-            int len = Math.min(CHUNK, n - off);
+    /** Applies the rule to elements {@code [from, to)} of one parameter, a chunk at a time. */
+    private void sweep(Tensor data, Tensor grad, Tensor mask, State st, int from, int to) {
+        Scratch sc = scratch.get();
+        double[] w = sc.w;
+        double[] w0 = sc.w0;
+        double[] g = sc.g;
+        double[] m = sc.m;
+        double[][] s = sc.s;
+        for (int off = from; off < to; off += CHUNK) {
+            int len = Math.min(CHUNK, to - off);
             load(data, off, len, w);
             load(grad, off, len, g);
             for (int k = 0; k < s.length; k++) {

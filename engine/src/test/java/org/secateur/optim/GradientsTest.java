@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import static org.quicktheories.QuickTheory.qt;
+
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.secateur.nn.Parameter;
+import org.secateur.tensor.DType;
+import org.secateur.tensor.Rng;
+import org.secateur.testing.Generators;
 
 /** Global gradient norm and clipping. */
 class GradientsTest {
@@ -56,5 +61,39 @@ class GradientsTest {
         assertThatThrownBy(() -> Gradients.clipGradNorm(List.of(a, b), 1)).isInstanceOf(ArithmeticException.class)
                 .hasMessageContaining("parameter 1 of 2").hasMessageContaining("NaN");
         assertThat(b.grad().get(0)).isEqualTo(1.0);
+    }
+
+    /**
+     * The finite check (a vectorised pass over the exponent bits) against {@code Double.isFinite} per element:
+     * finite extremes pass, and a NaN or infinity anywhere, in either precision, is found at its index.
+     */
+    @Test
+    void theFiniteCheckFindsTheFirstNanOrInfinityAnywhere() {
+        double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        double[] extremes = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -0.0, 0.0, 1e-40};
+        qt().withExamples(200).forAll(Generators.seeds(), Generators.awkwardLengths(300)).checkAssert((seed, n) -> {
+            Rng r = new Rng(seed);
+            double[] g = new double[n];
+            for (int i = 0; i < n; i++) {
+                g[i] = r.nextInt(4) == 0 ? extremes[r.nextInt(extremes.length)] : r.nextGaussian();
+            }
+            int bad = n == 0 || r.nextInt(3) == 0 ? -1 : r.nextInt(n);
+            if (bad >= 0) {
+                g[bad] = specials[r.nextInt(specials.length)];
+                if (r.nextInt(2) == 0 && bad + 1 < n) {
+                    g[bad + 1 + r.nextInt(n - bad - 1)] = specials[r.nextInt(specials.length)];
+                }
+            }
+            for (DType dtype : DType.values()) {
+                Parameter p = Params.of(dtype, new double[Math.max(n, 1)]);
+                Params.setGrad(p, n == 0 ? new double[] {0} : g);
+                if (bad < 0) {
+                    Gradients.requireFinite(List.of(p));
+                } else {
+                    assertThatThrownBy(() -> Gradients.requireFinite(List.of(p)))
+                            .isInstanceOf(ArithmeticException.class).hasMessageContaining("at flat index " + bad + ";");
+                }
+            }
+        });
     }
 }

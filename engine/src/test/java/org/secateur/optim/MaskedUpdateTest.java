@@ -15,6 +15,7 @@ import org.secateur.nn.Parameter;
 import org.secateur.tensor.DType;
 import org.secateur.tensor.Rng;
 import org.secateur.tensor.Tensor;
+import org.secateur.tensor.kernels.Parallel;
 import org.secateur.testing.Generators;
 
 /**
@@ -110,5 +111,41 @@ class MaskedUpdateTest {
                 assertThat(layer.weight.value().getFlat(i)).isEqualTo(0.0);
             }
         }
+    }
+
+    /**
+     * A parameter large enough to be split over threads (150k elements, masked, an odd tail chunk) gets the same bits
+     * on one and on two threads, under every rule.
+     */
+    @TestFactory
+    Stream<DynamicTest> aSplitUpdateGivesTheSameBitsOnOneAndTwoThreads() {
+        return configs().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            int before = Parallel.threads();
+            try {
+                for (DType dtype : DType.values()) {
+                    double[][] results = new double[2][];
+                    for (int t = 1; t <= 2; t++) {
+                        Parallel.setThreads(t);
+                        Rng r = new Rng(7);
+                        int n = 150_001;
+                        Parameter p = new Parameter(Generators.normal(r.nextLong(), dtype, n));
+                        Tensor mask = Tensor.zeros(dtype, n);
+                        for (int i = 0; i < n; i++) {
+                            mask.setFlat(i, r.nextInt(4) == 0 ? 0 : 1);
+                        }
+                        p.setMask(mask);
+                        Optimizer opt = c.make().apply(List.of(p));
+                        for (int step = 0; step < 3; step++) {
+                            p.data().setGrad(Generators.normal(r.nextLong(), dtype, n));
+                            opt.step();
+                        }
+                        results[t - 1] = p.data().toDoubleArray();
+                    }
+                    assertThat(results[1]).as(dtype.toString()).containsExactly(results[0]);
+                }
+            } finally {
+                Parallel.setThreads(before);
+            }
+        }));
     }
 }

@@ -6,6 +6,7 @@ import org.secateur.nn.Parameter;
 import org.secateur.tensor.DType;
 import org.secateur.tensor.Shape;
 import org.secateur.tensor.Tensor;
+import org.secateur.tensor.kernels.Kernels;
 
 /** Operations on the gradients of a set of parameters: global norm, clipping and the finiteness check. */
 public final class Gradients {
@@ -95,24 +96,20 @@ public final class Gradients {
 
     /** The index of the first NaN or infinity, or -1. */
     private static int firstNonFinite(Tensor g) {
-        // A value is NaN or infinite when its exponent bits are all ones; adding one to the exponent field then
-        // carries into the sign bit. OR-ing those sums is an integer reduction the JIT vectorises, so the common
-        // (finite) case is one SIMD pass; only a failure pays for the scalar search.
-        boolean bad;
+        // The common (finite) case is one vector pass; only a failure pays for the scalar search.
+        boolean finite;
         if (g.dtype() == DType.F32) {
-            int acc = 0;
-            for (float v : g.floats()) {
-                acc |= (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000;
-            }
-            bad = acc < 0;
+            finite = Kernels.get().allFinite(g.floats(), 0, g.numel());
         } else {
+            // A value is NaN or infinite when its exponent bits are all ones; adding one to the exponent field then
+            // carries into the sign bit, and OR-ing those sums is a reduction without a branch.
             long acc = 0;
             for (double v : g.doubles()) {
                 acc |= (Double.doubleToRawLongBits(v) & 0x7ff0000000000000L) + 0x0010000000000000L;
             }
-            bad = acc < 0;
+            finite = acc >= 0;
         }
-        if (!bad) {
+        if (finite) {
             return -1;
         }
         for (int i = 0, n = g.numel(); i < n; i++) {

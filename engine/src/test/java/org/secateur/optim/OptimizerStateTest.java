@@ -101,8 +101,10 @@ class OptimizerStateTest {
         q.data().setGrad(Generators.normal(4, DType.F32, 300));
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (Optimizer opt : List.of(new SGD(List.of(p, q), 1e-3, 0.9, 0, 1e-4, true), new AdamW(List.of(p, q), 1e-3))) {
-            for (int t = 0; t < 200; t++) {
-                opt.step();  // the first allocates the state; the rest let the VM settle (one-off allocations)
+            for (int t = 0; t < 20_000; t++) {
+                // the first allocates the state; the rest let the VM settle: one-off allocations, and the vector
+                // kernels compiled by C2 (before that, interpreted Vector API code allocates its vectors)
+                opt.step();
             }
             long before = threads.getCurrentThreadAllocatedBytes();
             for (int t = 0; t < 100; t++) {

@@ -43,6 +43,9 @@ public interface Kernels {
     /** {@code y[yo+i] += alpha * x[xo+i]}. */
     void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
 
+    /** Whether none of {@code x[xo .. xo+n)} is NaN or infinite. */
+    boolean allFinite(float[] x, int xo, int n);
+
     /**
      * {@code C = op(A) op(B)} (or {@code C += ...} when {@code accumulate}), where {@code op(A)} is {@code m x k}
      * (stored {@code k x m} when {@code transA}), {@code op(B)} is {@code k x n} (stored {@code n x k} when

@@ -1,6 +1,7 @@
 package org.secateur.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,6 +21,10 @@ final class PanamaKernels extends ScalarKernels {
                     Integer.getInteger("secateur.vector.bits")));
 
     private static final int L = F.length();
+    /** Integer lanes of {@link #F}'s shape, for work on a float's bits. */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** A float32's exponent field. */
+    private static final int EXPONENT = 0x7f800000;
 
     @Override
     public void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
@@ -564,6 +569,30 @@ final class PanamaKernels extends ScalarKernels {
             s += a[ao + i] * b[bo + i];
         }
         return s;
+    }
+
+    /**
+     * A value is NaN or infinite exactly when its exponent bits are all ones, the largest exponent field there is:
+     * the lanes keep the maximum exponent field seen, with no branch per vector.
+     */
+    @Override
+    public boolean allFinite(float[] x, int xo, int n) {
+        IntVector e0 = IntVector.zero(I);
+        IntVector e1 = IntVector.zero(I);
+        int i = 0;
+        for (int bound = n - n % (2 * L); i < bound; i += 2 * L) {
+            e0 = e0.max(FloatVector.fromArray(F, x, xo + i).reinterpretAsInts().and(EXPONENT));
+            e1 = e1.max(FloatVector.fromArray(F, x, xo + i + L).reinterpretAsInts().and(EXPONENT));
+        }
+        if (e0.max(e1).reduceLanes(VectorOperators.MAX) == EXPONENT) {
+            return false;
+        }
+        for (; i < n; i++) {
+            if (!Float.isFinite(x[xo + i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -106,6 +106,16 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
+    public boolean allFinite(float[] x, int xo, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(x[xo + i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
         float s = 0;
         for (int i = 0; i < n; i++) {

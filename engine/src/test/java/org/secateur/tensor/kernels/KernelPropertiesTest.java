@@ -160,6 +160,32 @@ class KernelPropertiesTest {
         });
     }
 
+    /** NaN, both infinities, or nothing, at a random place (tails included), among finite extremes. */
+    @Test
+    void allFiniteMatchesReference() {
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0xffc00001)};
+        float[] extremes = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, Float.MIN_NORMAL, -0f};
+        qt().withExamples(300).forAll(Generators.awkwardLengths(300), Generators.seeds()).checkAssert((n, seed) -> {
+            Rng r = new Rng(seed);
+            int off = r.nextInt(4);
+            float[] x = random(r, off + n + 3, 1);
+            for (int i = 0; i < x.length; i++) {
+                if (r.nextInt(5) == 0) {
+                    x[i] = extremes[r.nextInt(extremes.length)];
+                }
+            }
+            // outside the range: must not count
+            x[x.length - 1] = Float.NaN;
+            if (off > 0) {
+                x[0] = Float.POSITIVE_INFINITY;
+            }
+            if (n > 0 && r.nextInt(2) == 0) {
+                x[off + r.nextInt(n)] = specials[r.nextInt(specials.length)];
+            }
+            assertThat(SIMD.allFinite(x, off, n)).isEqualTo(REF.allFinite(x, off, n));
+        });
+    }
+
     private static double absDot(float[] a, float[] b, int off, int n) {
         double s = 0;
         for (int i = 0; i < n; i++) {

@@ -18,7 +18,8 @@ import org.secateur.sparsity.Scores;
  * Compression"): one-shot OBS with a block-diagonal curvature, by default the empirical Fisher {@code F = lambda I
  * + (1/N) sum g g^T} (eq. 3) inverted block by block with Woodbury updates (eq. 5; {@link EmpiricalFisher}). The
  * blocks are consecutive runs within each parameter (the rows of a weight, {@link #perRow()}, or a fixed size,
- * {@link #blocks}: the paper's {@code fittable_params}), so memory stays at one block's inverse. As the paper's
+ * {@link #blocks}: the paper's {@code fittable_params}), so memory stays bounded: the block inverses computed for
+ * the statistics are kept for the updates up to {@link #KEPT_INVERSES_BYTES}, and recomputed beyond. As the paper's
  * global one-shot pruning ({@code --woodburry-joint-sparsify}): every unpruned weight gets its OBS statistic
  * {@code rho_q = w_q^2 / (2 [F_b^-1]_qq)} in its block (eq. 8), the lowest statistics across all blocks are pruned
  * to the target, and each block applies its update:
@@ -46,6 +47,9 @@ public record WoodFisher(Function<Objective, ? extends Curvature> curvature, int
 
     /** How a block's surviving weights are updated for the ones pruned in it. */
     public enum Update { INDEPENDENT, JOINT, NONE }
+
+    /** Memory for block inverses kept between the statistics and the updates (256 MiB). */
+    public static final long KEPT_INVERSES_BYTES = 256L << 20;
 
     /** The WoodFisher repository's damping for its MNIST experiments. */
     public static final Damping DEFAULT_DAMPING = Damping.absolute(1e-5);
@@ -101,8 +105,16 @@ public record WoodFisher(Function<Objective, ? extends Curvature> curvature, int
         boolean[] alive = params.alive();
         int[][] blocks = blocks(params, alive);
         double[] statistic = new double[w.length];
-        for (int[] block : blocks) {
+        // an exact curvature costs one product per entry for each inverse: keep them for the updates, within a bound
+        double[][] kept = new double[blocks.length][];
+        long keptBytes = 0;
+        for (int b = 0; b < blocks.length; b++) {
+            int[] block = blocks[b];
             double[] hInv = c.inverse(block, damping);
+            if (keptBytes + 8L * hInv.length <= KEPT_INVERSES_BYTES) {
+                kept[b] = hInv;
+                keptBytes += 8L * hInv.length;
+            }
             for (int i = 0; i < block.length; i++) {
                 double wq = w[block[i]];
                 statistic[block[i]] = wq * wq / (2 * hInv[i * block.length + i]);
@@ -115,8 +127,9 @@ public record WoodFisher(Function<Objective, ? extends Curvature> curvature, int
             pruneNow[e] = true;
         }
         double predicted = 0;
-        for (int[] block : blocks) {
-            predicted += update(c, block, w, pruneNow);
+        for (int b = 0; b < blocks.length; b++) {
+            predicted += update(c, blocks[b], kept[b], w, pruneNow);
+            kept[b] = null;
         }
         int pruned = 0;
         for (int e = 0; e < w.length; e++) {
@@ -133,7 +146,7 @@ public record WoodFisher(Function<Objective, ? extends Curvature> curvature, int
      * Applies the block's update for its entries in {@code pruneNow} to {@code w}; returns the quadratic model's
      * increase {@code 1/2 dw^T (C_b + lambda I) dw} for the whole change {@code dw} of the block.
      */
-    private double update(Curvature c, int[] block, double[] w, boolean[] pruneNow) {
+    private double update(Curvature c, int[] block, double[] keptInverse, double[] w, boolean[] pruneNow) {
         int m = block.length;
         int[] q = IntStream.range(0, m).filter(i -> pruneNow[block[i]]).toArray();
         if (q.length == 0) {
@@ -144,7 +157,7 @@ public record WoodFisher(Function<Objective, ? extends Curvature> curvature, int
             before[i] = w[block[i]];
         }
         if (update != Update.NONE) {
-            double[] hInv = c.inverse(block, damping);
+            double[] hInv = keptInverse != null ? keptInverse : c.inverse(block, damping);
             double[] a = new double[q.length];
             if (update == Update.INDEPENDENT) {
                 for (int k = 0; k < q.length; k++) {

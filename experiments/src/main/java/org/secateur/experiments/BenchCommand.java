@@ -28,6 +28,7 @@ import org.secateur.optim.SGD;
 import org.secateur.tensor.DType;
 import org.secateur.tensor.Rng;
 import org.secateur.tensor.Tensor;
+import org.secateur.tensor.kernels.FmaPeak;
 import org.secateur.tensor.kernels.Kernels;
 import org.secateur.tensor.kernels.Parallel;
 import picocli.CommandLine.Command;
@@ -176,44 +177,14 @@ final class BenchCommand implements Callable<Integer> {
 
     private static final int FMA_ITERATIONS = 1 << 20;
 
-    /** Sixteen independent chains of vector FMAs: enough to cover the latency on two pipes. */
-    private static float fmaLoop(float seed) {
-        FloatVector a0 = FloatVector.broadcast(F, seed), a1 = a0.add(1), a2 = a0.add(2), a3 = a0.add(3);
-        FloatVector a4 = a0.add(4), a5 = a0.add(5), a6 = a0.add(6), a7 = a0.add(7);
-        FloatVector a8 = a0.add(8), a9 = a0.add(9), a10 = a0.add(10), a11 = a0.add(11);
-        FloatVector a12 = a0.add(12), a13 = a0.add(13), a14 = a0.add(14), a15 = a0.add(15);
-        FloatVector m = FloatVector.broadcast(F, 0.999999f);
-        FloatVector c = FloatVector.broadcast(F, 1e-7f);
-        for (int i = 0; i < FMA_ITERATIONS; i++) {
-            a0 = a0.fma(m, c);
-            a1 = a1.fma(m, c);
-            a2 = a2.fma(m, c);
-            a3 = a3.fma(m, c);
-            a4 = a4.fma(m, c);
-            a5 = a5.fma(m, c);
-            a6 = a6.fma(m, c);
-            a7 = a7.fma(m, c);
-            a8 = a8.fma(m, c);
-            a9 = a9.fma(m, c);
-            a10 = a10.fma(m, c);
-            a11 = a11.fma(m, c);
-            a12 = a12.fma(m, c);
-            a13 = a13.fma(m, c);
-            a14 = a14.fma(m, c);
-            a15 = a15.fma(m, c);
-        }
-        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
-                .add(a12).add(a13).add(a14).add(a15).lane(0);
-    }
-
     private static volatile float sink;
 
     private double fmaPeak(int t) {
-        double flopsPerCall = 2.0 * 16 * F.length() * FMA_ITERATIONS;
+        double flopsPerCall = FmaPeak.flops(FMA_ITERATIONS);
         double s = best(() -> Parallel.forRange(t, 1, (from, to) -> {
             float acc = 0;
             for (int i = from; i < to; i++) {
-                acc += fmaLoop(i);
+                acc += FmaPeak.chains(i, FMA_ITERATIONS);
             }
             sink = acc;
         }), 0.3);

@@ -2,14 +2,11 @@ package org.secateur.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,44 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * claims where it holds robustly at this size (seeds fixed). The dense models are cached in a directory of this
  * class's own, so the first experiment to need one trains it and the others load it.
  */
-class PruningExperimentsTest {
-    @TempDir
-    static Path models;
-
-    private static String previousCache;
-
-    @BeforeAll
-    static void useAFreshModelCache() {
-        assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
-                "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
-        previousCache = System.getProperty(Pretrained.PROPERTY);
-        System.setProperty(Pretrained.PROPERTY, models.toString());
-    }
-
-    @AfterAll
-    static void restoreTheModelCache() {
-        if (previousCache == null) {
-            System.clearProperty(Pretrained.PROPERTY);
-        } else {
-            System.setProperty(Pretrained.PROPERTY, previousCache);
-        }
-    }
-
-    private static JsonNode run(String name, Path out) throws Exception {
-        Report r = Runner.run(Experiments.find(name).orElseThrow(), ExperimentsTest.quick(out));
-        JsonNode json = ExperimentsTest.results(r.dir());
-        assertThat(json.get("status").asText()).isEqualTo("completed");
-        assertThat(r.dir().resolve("table.md")).isRegularFile();
-        assertThat(Files.readAllLines(r.dir().resolve("results.csv")).size()).isGreaterThan(1);
-        return json;
-    }
-
-    private static double metric(JsonNode json, String key) {
-        JsonNode v = json.get("results").get(key);
-        assertThat(v).as("metric %s", key).isNotNull();
-        return v.asDouble();
-    }
-
+class PruningExperimentsTest extends RealDataExperimentTest {
     @Test
     void magnitudeRetrainRecoversMostOfTheOneShotLossAndGivesTheSameResultsFromTheCache(@TempDir Path out)
             throws Exception {

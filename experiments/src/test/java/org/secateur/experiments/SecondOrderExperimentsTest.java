@@ -2,7 +2,6 @@ package org.secateur.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -10,8 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.secateur.nn.Activation;
@@ -36,44 +33,7 @@ import org.secateur.tensor.Tensor;
  * what its paper claims where that holds robustly at this size with the seeds fixed. The dense LeNet-5 of
  * {@code obc-table} is trained into a model cache of this class's own.
  */
-class SecondOrderExperimentsTest {
-    @TempDir
-    static Path models;
-
-    private static String previousCache;
-
-    @BeforeAll
-    static void useAFreshModelCache() {
-        assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
-                "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
-        previousCache = System.getProperty(Pretrained.PROPERTY);
-        System.setProperty(Pretrained.PROPERTY, models.toString());
-    }
-
-    @AfterAll
-    static void restoreTheModelCache() {
-        if (previousCache == null) {
-            System.clearProperty(Pretrained.PROPERTY);
-        } else {
-            System.setProperty(Pretrained.PROPERTY, previousCache);
-        }
-    }
-
-    private static JsonNode run(String name, Path out) throws Exception {
-        Report r = Runner.run(Experiments.find(name).orElseThrow(), ExperimentsTest.quick(out));
-        JsonNode json = ExperimentsTest.results(r.dir());
-        assertThat(json.get("status").asText()).isEqualTo("completed");
-        assertThat(r.dir().resolve("table.md")).isRegularFile();
-        assertThat(Files.readAllLines(r.dir().resolve("results.csv")).size()).isGreaterThan(1);
-        return json;
-    }
-
-    private static double metric(JsonNode json, String key) {
-        JsonNode v = json.get("results").get(key);
-        assertThat(v).as("metric %s", key).isNotNull();
-        return v.asDouble();
-    }
-
+class SecondOrderExperimentsTest extends RealDataExperimentTest {
     @Test
     void obdDeletesWithLessDamageThanMagnitudeAndPredictsSmallDeletions(@TempDir Path out) throws Exception {
         JsonNode json = run("obd", out);

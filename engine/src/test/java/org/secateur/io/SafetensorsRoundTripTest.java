@@ -97,6 +97,9 @@ class SafetensorsRoundTripTest {
             for (int i = 0; i < shape.length; i++) {
                 shape[i] = r.nextInt(6) == 0 ? 0 : 1 + r.nextInt(5);
             }
+            if (name.toString().equals(Checkpoint.METADATA_KEY)) {
+                continue;  // the parts can spell the reserved name, which a checkpoint rejects (tested apart)
+            }
             entries.put(name.toString(), randomEntry(r, shape));
         }
         Map<String, String> metadata = new LinkedHashMap<>();

@@ -165,9 +165,9 @@ final class ObsMonk implements Experiment {
 
     /** Trains {@code net} to a minimum of the objective: Adam, then exact Newton. */
     static void train(Sequential net, SecondOrderKit.Table train, Loss loss, int adamSteps) {
-        SecondOrderKit.adam(net, net.parameters(), train, loss, adamSteps, 0.05);
+        SecondOrderKit.adam(net, net.parameters(), train, loss, adamSteps, 0.05, Progress.none());
         Objective o = Objective.of(net, net.namedParameters(), train.batches(), loss);
-        SecondOrderKit.newton(o, 1e-9, 100, 200);
+        SecondOrderKit.newton(o, 1e-9, 100, 200, Progress.none());
     }
 
     private static Run monk(RunContext ctx, Setup s, int seed) {

@@ -124,8 +124,12 @@ final class OptimalBrainDamage implements Experiment {
                         Math.min(scoringSize, trainSize), retrainSteps, RETRAIN_LR));
 
         SecondOrderKit.Minimum minimum = ctx.stage("train to a minimum", () -> {
-            SecondOrderKit.adam(net, net.parameters(), train, ce, adamSteps, 0.01);
-            return SecondOrderKit.newton(all, 1e-6, 200, 500);
+            try (Progress p = ctx.progress("Adam", adamSteps, "steps")) {
+                SecondOrderKit.adam(net, net.parameters(), train, ce, adamSteps, 0.01, p);
+            }
+            try (Progress p = ctx.progress("Newton (at most)", 200, "steps")) {
+                return SecondOrderKit.newton(all, 1e-6, 200, 500, p);
+            }
         });
         double denseLoss = all.value();
         double denseTestLoss = SecondOrderKit.loss(net, test, ce);
@@ -245,7 +249,7 @@ final class OptimalBrainDamage implements Experiment {
             Pruner.global(sparsity).prune(net, weights, criterion);
             double prunedLoss = SecondOrderKit.loss(net, train, ce);
             double prunedAcc = SecondOrderKit.accuracy(net, test);
-            SecondOrderKit.adam(net, net.parameters(), train, ce, retrainSteps, RETRAIN_LR);
+            SecondOrderKit.adam(net, net.parameters(), train, ce, retrainSteps, RETRAIN_LR, Progress.none());
             Round round = new Round(sparsity, prunedLoss, prunedAcc, SecondOrderKit.loss(net, train, ce),
                     SecondOrderKit.loss(net, test, ce), SecondOrderKit.accuracy(net, test));
             out.add(round);

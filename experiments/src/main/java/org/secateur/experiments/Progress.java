@@ -23,22 +23,27 @@ public interface Progress extends AutoCloseable {
     /** Chooses the rendering for the current output. */
     static Progress create(String task, long total, String unit, PrintStream out, boolean quiet) {
         if (quiet) {
-            return new Progress() {
-                @Override
-                public void step(long n) {}
-
-                @Override
-                public void status(String text) {}
-
-                @Override
-                public void close() {}
-            };
+            return none();
         }
         java.io.Console console = System.console();
         if (console != null && console.isTerminal() && out == System.out) {
             return new Bar(task, total, unit);
         }
         return new Lines(task, total, unit, out);
+    }
+
+    /** Shows nothing: for work inside a larger task that reports its own progress. */
+    static Progress none() {
+        return new Progress() {
+            @Override
+            public void step(long n) {}
+
+            @Override
+            public void status(String text) {}
+
+            @Override
+            public void close() {}
+        };
     }
 
     /** Work shorter than this shows no progress at all: no flicker of bars for tasks that end at once. */

@@ -32,7 +32,6 @@ import org.secateur.tensor.Tensor;
  */
 final class SecondOrderKit {
     private SecondOrderKit() {}
-    static final boolean DEBUG = Boolean.getBoolean("kit.debug");
 
     /** A whole data set as one float64 batch. */
     record Table(Tensor x, int[] y) {
@@ -136,7 +135,8 @@ final class SecondOrderKit {
     }
 
     /** Full-batch Adam for {@code steps} steps, the learning rate annealed by a cosine from {@code lr} to 0. */
-    static void adam(Module model, List<Parameter> params, Table t, Loss loss, int steps, double lr) {
+    static void adam(Module model, List<Parameter> params, Table t, Loss loss, int steps, double lr,
+                     Progress progress) {
         Adam adam = new Adam(params, lr);
         LrSchedule cosine = new LrSchedule.Cosine(lr, steps, 0);
         model.train(true);
@@ -146,8 +146,9 @@ final class SecondOrderKit {
             Tensor l = loss.apply(model.apply(t.x()), t.y());
             l.backward();
             adam.step();
-            if (DEBUG && s % 250 == 0) {
-                System.err.printf("adam %d: loss %.8f%n", s, l.item());
+            progress.step(1);
+            if (s % 50 == 0) {
+                progress.status(String.format(java.util.Locale.ROOT, "loss %.5f", l.item()));
             }
         }
     }
@@ -164,7 +165,7 @@ final class SecondOrderKit {
      * radius shrinks when the actual decrease falls short of the model's and grows when the model is good. Stops when
      * {@code |g| < tolerance}, after {@code maxSteps} steps, or when the radius collapses.
      */
-    static Minimum newton(Objective objective, double tolerance, int maxSteps, int maxCg) {
+    static Minimum newton(Objective objective, double tolerance, int maxSteps, int maxCg, Progress progress) {
         ParameterVector params = objective.params();
         boolean[] alive = params.alive();
         double radius = 1;
@@ -236,11 +237,6 @@ final class SecondOrderKit {
                 radius = Math.min(2 * radius, 1e3);
             }
             boolean accept = rho > 1e-4 && fNew < f;
-            if (DEBUG) {
-                System.err.printf("newton %d: f %.12f -> %.12f, |g| %.3e, |p| %.3g, rho %.3g, radius %.3g, %s, "
-                        + "products %d%n", step, f, fNew, gn, length, rho, radius, accept ? "accepted" : "rejected",
-                        products);
-            }
             if (accept) {
                 f = fNew;
                 g = objective.gradient();
@@ -248,6 +244,8 @@ final class SecondOrderKit {
             } else {
                 params.assign(w, alive);
             }
+            progress.step(1);
+            progress.status(String.format(java.util.Locale.ROOT, "|grad| %.2e, %d products", gn, products));
         }
         return new Minimum(gn, f, step, products);
     }

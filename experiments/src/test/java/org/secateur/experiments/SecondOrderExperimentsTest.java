@@ -163,7 +163,7 @@ class SecondOrderExperimentsTest extends RealDataExperimentTest {
         Loss loss = SecondOrderKit.withL2(Losses::crossEntropy, weights, 1e-2);
         Objective objective = Objective.of(net, net.namedParameters(), t.batches(), loss);
         double before = objective.value();
-        SecondOrderKit.Minimum m = SecondOrderKit.newton(objective, 1e-8, 200, 500);
+        SecondOrderKit.Minimum m = SecondOrderKit.newton(objective, 1e-8, 200, 500, Progress.none());
         assertThat(m.gradientNorm()).isLessThan(1e-8);
         assertThat(m.value()).isLessThan(before).isCloseTo(objective.value(), within(1e-15));
     }

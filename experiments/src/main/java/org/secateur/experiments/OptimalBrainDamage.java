@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.secateur.datasets.ImageDataset;
 import org.secateur.datasets.ImageSet;
 import org.secateur.datasets.Normalization;
@@ -144,10 +145,10 @@ final class OptimalBrainDamage implements Experiment {
         Map<String, Tensor> dense = PruningKit.snapshot(net);
 
         // Figure 1: one-shot deletion without retraining
-        Obd obdH = new Obd(train.batches(), ce, CurvatureDiagonal.exact(Curvature::hessian));
-        Obd obdGn = new Obd(train.batches(), ce, CurvatureDiagonal.exact(Curvature::gaussNewton));
-        Scores.PerEntry hSaliency = ctx.stage("OBD saliency, exact Hessian diagonal", () -> obdH.scores(net, weights));
-        Scores.PerEntry gnSaliency = ctx.stage("OBD saliency, Gauss-Newton diagonal", () -> obdGn.scores(net, weights));
+        Scores.PerEntry hSaliency = ctx.stage("OBD saliency, exact Hessian diagonal",
+                () -> obdSaliency(ctx, "exact Hessian diagonal", Curvature::hessian, train, ce, net, weights));
+        Scores.PerEntry gnSaliency = ctx.stage("OBD saliency, Gauss-Newton diagonal",
+                () -> obdSaliency(ctx, "Gauss-Newton diagonal", Curvature::gaussNewton, train, ce, net, weights));
         countNegative(ctx, hSaliency);
         List<Method> methods = List.of(
                 new Method("OBD (exact Hessian diagonal)", "obd_hessian", (m, p) -> hSaliency, true),
@@ -223,6 +224,19 @@ final class OptimalBrainDamage implements Experiment {
         writeTables(ctx, cells, denseLoss, denseAcc, denseTestLoss, weightCount, obdRounds, magRounds,
                 (int) net.parameterCount());
         writePlots(ctx, cells, obdRounds, magRounds, denseAcc, denseLoss, denseTestLoss);
+    }
+
+    /** OBD's saliencies with the exact diagonal of {@code curvature}, one product per weight, shown as progress. */
+    private static Scores.PerEntry obdSaliency(RunContext ctx, String what,
+                                               Function<Objective, ? extends Curvature> curvature,
+                                               SecondOrderKit.Table train, Loss loss, Sequential net,
+                                               Map<String, Parameter> weights) {
+        long products = weights.values().stream().mapToLong(p -> p.data().numel()).sum();
+        try (Progress p = ctx.progress(what, products, "products")) {
+            Obd obd = new Obd(train.batches(), loss,
+                    CurvatureDiagonal.exact(o -> new ProgressCurvature(curvature.apply(o), p)));
+            return obd.scores(net, weights);
+        }
     }
 
     private static void countNegative(RunContext ctx, Scores.PerEntry s) {

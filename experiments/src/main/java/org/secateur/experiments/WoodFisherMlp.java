@@ -141,7 +141,7 @@ final class WoodFisherMlp implements Experiment {
                 PruningKit.restore(net, dense);
                 long t0 = System.nanoTime();
                 ctx.stage(m, () -> {
-                    prune(m, net, weights, perExample, oneBatch, TARGET);
+                    prune(m, net, weights, perExample, oneBatch, TARGET, n -> ctx.progress(m, n, "products"));
                     return null;
                 });
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -180,7 +180,7 @@ final class WoodFisherMlp implements Experiment {
                     double[] acc = new double[SWEEP.length];
                     for (int i = 0; i < SWEEP.length; i++) {
                         PruningKit.restore(net, dense);
-                        prune(m, net, weights, perExample, null, SWEEP[i]);
+                        prune(m, net, weights, perExample, null, SWEEP[i], n -> Progress.none());
                         acc[i] = evaluate(net, test, norm)[0];
                         Map<String, Object> row = new LinkedHashMap<>();
                         row.put("part", "sweep");
@@ -211,15 +211,21 @@ final class WoodFisherMlp implements Experiment {
 
     /** Prunes {@code weights} of {@code net} to {@code sparsity} by {@code method}. */
     static void prune(String method, Sequential net, Map<String, Parameter> weights, List<Minibatch> perExample,
-                      List<Minibatch> oneBatch, double sparsity) {
+                      List<Minibatch> oneBatch, double sparsity, java.util.function.LongFunction<Progress> progress) {
         switch (method) {
             case "global magnitude" -> Pruner.global(sparsity).prune(net, weights, new Magnitude());
             case "diagonal Fisher" -> Pruner.global(sparsity).prune(net, weights,
                     new Obd(perExample, Losses::crossEntropy, dampedFisherDiagonal()));
             case "WoodFisher blocks (rows)" -> WoodFisher.perRow().withDamping(DAMPING)
                     .prune(net, weights, perExample, Losses::crossEntropy, sparsity);
-            case "exact Gauss-Newton blocks (rows)" -> WoodFisher.perRow().withCurvature(Curvature::gaussNewton)
-                    .withDamping(DAMPING).prune(net, weights, oneBatch, Losses::crossEntropy, sparsity);
+            case "exact Gauss-Newton blocks (rows)" -> {
+                // one product per weight for the blocks, and one per row for the predicted loss increase
+                long products = weights.values().stream().mapToLong(p -> p.data().numel() + p.data().size(0)).sum();
+                try (Progress p = progress.apply(products)) {
+                    WoodFisher.perRow().withCurvature(o -> new ProgressCurvature(Curvature.gaussNewton(o), p))
+                            .withDamping(DAMPING).prune(net, weights, oneBatch, Losses::crossEntropy, sparsity);
+                }
+            }
             default -> throw new IllegalArgumentException(method);
         }
     }

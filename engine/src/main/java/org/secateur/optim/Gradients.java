@@ -6,7 +6,6 @@ import org.secateur.nn.Parameter;
 import org.secateur.tensor.DType;
 import org.secateur.tensor.Shape;
 import org.secateur.tensor.Tensor;
-import org.secateur.tensor.kernels.Kernels;
 
 /** Operations on the gradients of a set of parameters: global norm, clipping and the finiteness check. */
 public final class Gradients {
@@ -71,7 +70,7 @@ public final class Gradients {
             if (g == null) {
                 continue;
             }
-            int bad = firstNonFinite(g);
+            int bad = g.firstNonFinite();
             if (bad >= 0) {
                 throw new ArithmeticException("gradient of parameter " + k + " of " + params.size() + " (shape "
                         + Shape.str(g.shape()) + ") is " + g.getFlat(bad) + " at flat index " + bad
@@ -92,31 +91,5 @@ public final class Gradients {
             }
         }
         return s;
-    }
-
-    /** The index of the first NaN or infinity, or -1. */
-    private static int firstNonFinite(Tensor g) {
-        // The common (finite) case is one vector pass; only a failure pays for the scalar search.
-        boolean finite;
-        if (g.dtype() == DType.F32) {
-            finite = Kernels.get().allFinite(g.floats(), 0, g.numel());
-        } else {
-            // A value is NaN or infinite when its exponent bits are all ones; adding one to the exponent field then
-            // carries into the sign bit, and OR-ing those sums is a reduction without a branch.
-            long acc = 0;
-            for (double v : g.doubles()) {
-                acc |= (Double.doubleToRawLongBits(v) & 0x7ff0000000000000L) + 0x0010000000000000L;
-            }
-            finite = acc >= 0;
-        }
-        if (finite) {
-            return -1;
-        }
-        for (int i = 0, n = g.numel(); i < n; i++) {
-            if (!Double.isFinite(g.getFlat(i))) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -114,6 +114,7 @@ public abstract class Optimizer {
                 int n = data.numel();
                 int chunks = (n + CHUNK - 1) / CHUNK;
                 if (chunks < 2 * PARALLEL_CHUNKS || Parallel.threads() == 1) {
+                    // what forRange would run serially anyway, without allocating its closure
                     sweep(data, grad, mask, st, 0, n);
                 } else {
                     Parallel.forRange(chunks, PARALLEL_CHUNKS,

@@ -250,13 +250,25 @@ public final class Tensor {
         return sb.toString();
     }
 
-    void checkFinite(String where) {
-        for (int i = 0, n = numel(); i < n; i++) {
-            double v = getFlat(i);
-            if (!Double.isFinite(v)) {
-                throw new ArithmeticException(where + " produced " + v + " at flat index " + i + " of shape "
-                        + Shape.str(shape));
+    /** The flat index of the first NaN or infinity, or -1; the common finite case is one vector pass. */
+    public int firstNonFinite() {
+        int n = numel();
+        if (f != null ? K.allFinite(f, 0, n) : K.allFinite(d, 0, n)) {
+            return -1;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(getFlat(i))) {
+                return i;
             }
+        }
+        return -1;
+    }
+
+    void checkFinite(String where) {
+        int i = firstNonFinite();
+        if (i >= 0) {
+            throw new ArithmeticException(where + " produced " + getFlat(i) + " at flat index " + i + " of shape "
+                    + Shape.str(shape));
         }
     }
 

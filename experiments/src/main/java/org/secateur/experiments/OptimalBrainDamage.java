@@ -231,7 +231,7 @@ final class OptimalBrainDamage implements Experiment {
                                                Function<Objective, ? extends Curvature> curvature,
                                                SecondOrderKit.Table train, Loss loss, Sequential net,
                                                Map<String, Parameter> weights) {
-        long products = weights.values().stream().mapToLong(p -> p.data().numel()).sum();
+        int products = ParameterVector.of(weights).aliveIndices().length;  // one per unpruned weight
         try (Progress p = ctx.progress(what, products, "products")) {
             Obd obd = new Obd(train.batches(), loss,
                     CurvatureDiagonal.exact(o -> new ProgressCurvature(curvature.apply(o), p)));

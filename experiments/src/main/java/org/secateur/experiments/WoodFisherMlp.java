@@ -32,6 +32,7 @@ import org.secateur.sparsity.secondorder.Curvature;
 import org.secateur.sparsity.secondorder.CurvatureDiagonal;
 import org.secateur.sparsity.secondorder.EmpiricalFisher;
 import org.secateur.sparsity.secondorder.Obd;
+import org.secateur.sparsity.secondorder.ParameterVector;
 import org.secateur.sparsity.secondorder.WoodFisher;
 import org.secateur.tensor.DType;
 import org.secateur.tensor.Rng;
@@ -219,8 +220,9 @@ final class WoodFisherMlp implements Experiment {
             case "WoodFisher blocks (rows)" -> WoodFisher.perRow().withDamping(DAMPING)
                     .prune(net, weights, perExample, Losses::crossEntropy, sparsity);
             case "exact Gauss-Newton blocks (rows)" -> {
-                // one product per weight for the blocks, and one per row for the predicted loss increase
-                long products = weights.values().stream().mapToLong(p -> p.data().numel() + p.data().size(0)).sum();
+                // one product per unpruned weight for the blocks, and one per row for the predicted loss increase
+                long products = ParameterVector.of(weights).aliveIndices().length
+                        + weights.values().stream().mapToLong(p -> p.data().size(0)).sum();
                 try (Progress p = progress.apply(products)) {
                     WoodFisher.perRow().withCurvature(o -> new ProgressCurvature(Curvature.gaussNewton(o), p))
                             .withDamping(DAMPING).prune(net, weights, oneBatch, Losses::crossEntropy, sparsity);

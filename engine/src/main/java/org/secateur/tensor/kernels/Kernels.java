@@ -46,6 +46,16 @@ public interface Kernels {
     /** Whether none of {@code x[xo .. xo+n)} is NaN or infinite. */
     boolean allFinite(float[] x, int xo, int n);
 
+    /** As the float32 {@code allFinite}, in float64 (float64 is for verification: no vector version). */
+    default boolean allFinite(double[] x, int xo, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(x[xo + i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * {@code C = op(A) op(B)} (or {@code C += ...} when {@code accumulate}), where {@code op(A)} is {@code m x k}
      * (stored {@code k x m} when {@code transA}), {@code op(B)} is {@code k x n} (stored {@code n x k} when

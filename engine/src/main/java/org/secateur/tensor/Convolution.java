@@ -33,9 +33,10 @@ final class Convolution {
     /** Sample blocks of the weight gradient: a constant, so that the summation order is too. */
     private static final int BLOCKS = 8;
 
-    /** A thread's patch-matrix buffer, with room past the matrix for whole-vector copies. */
+    /** A thread's buffers: patch matrices, and a block of outputs or output gradients, with room past each. */
     private static final class Workspace {
         float[] cols = new float[0];
+        float[] block = new float[0];
 
         float[] cols(int n) {
             if (cols.length < n + Patches.SLACK) {
@@ -44,8 +45,11 @@ final class Convolution {
             return cols;
         }
 
-        void im2col(Patches.Geometry pg, float[] x, int xo) {
-            Patches.im2col(pg, x, xo, cols, 0, 0f);
+        float[] block(int n) {
+            if (block.length < n) {
+                block = new float[n];
+            }
+            return block;
         }
     }
 
@@ -91,6 +95,25 @@ final class Convolution {
     }
 
     /**
+     * Whether the channels-major kernels ({@link ConvKernels#forwardChannels}) suit a float32 layer with {@code o}
+     * output channels: enough to fill a vector.
+     */
+    private static boolean channels(Tensor t, int o) {
+        return t.f() != null && o >= ConvKernels.channelStride(1);
+    }
+
+    /** Offset of each output position's window in an input of {@code rowStride}-wide rows. */
+    private static int[] positionOffsets(Conv2dGeometry g, int rowStride) {
+        int[] off = new int[g.positions()];
+        for (int oy = 0, p = 0; oy < g.outHeight(); oy++) {
+            for (int ox = 0; ox < g.outWidth(); ox++, p++) {
+                off[p] = oy * g.sh() * rowStride + ox * g.sw();
+            }
+        }
+        return off;
+    }
+
+    /**
      * Start of row {@code (c, ki, kj)} of the patch matrix in a padded buffer of planes of {@code rowStride}-wide rows:
      * {@code c * planeSize + ki * dh * rowStride + kj * dw}.
      */
@@ -108,6 +131,12 @@ final class Convolution {
 
     /** A batch copied with zero padding, as the implicit kernels read it. */
     private record Padded(float[] data, int planeSize, int rowStride) {
+        /** The batch itself when there is no padding (for kernels that never read past a row), else {@link #of}. */
+        static Padded ofExact(Tensor x, int ph, int pw) {
+            int[] s = x.shapeRef();
+            return ph == 0 && pw == 0 ? new Padded(x.f(), s[2] * s[3], s[3]) : of(x, ph, pw);
+        }
+
         /** Pads into this thread's buffer: the result lives until the caller's next convolution on this thread. */
         static Padded of(Tensor x, int ph, int pw) {
             int[] s = x.shapeRef();
@@ -120,6 +149,61 @@ final class Convolution {
     /** Samples per parallel chunk: about 32k multiply-adds of GEMM per chunk at least. */
     private static int grain(long perSample) {
         return (int) Math.max(1, (1L << 15) / Math.max(1, perSample));
+    }
+
+    /**
+     * Samples whose patch matrices go side by side into one GEMM ({@link Patches#im2col}): about 128k elements
+     * (512 KB in float32, within L2) per block, at most {@code max}. Depends on the geometry and batch only, never on
+     * the thread count, so neither do the sums.
+     */
+    private static int samplesPerBlock(int r, int l, int max) {
+        return Math.max(1, Math.min(max, (1 << 17) / Math.max(1, r * l)));
+    }
+
+    /** {@code [cnt, O, L]} from {@code src[so ...]} to {@code [O, cnt * L]} in {@code dst}: the GEMM's layout. */
+    private static void toBlock(float[] src, int so, int o, int cnt, int l, float[] dst) {
+        for (int c = 0; c < o; c++) {
+            for (int q = 0; q < cnt; q++) {
+                System.arraycopy(src, so + (q * o + c) * l, dst, (c * cnt + q) * l, l);
+            }
+        }
+    }
+
+    /** As the float32 {@code toBlock}. */
+    private static void toBlock(double[] src, int so, int o, int cnt, int l, double[] dst) {
+        for (int c = 0; c < o; c++) {
+            for (int q = 0; q < cnt; q++) {
+                System.arraycopy(src, so + (q * o + c) * l, dst, (c * cnt + q) * l, l);
+            }
+        }
+    }
+
+    /** The inverse of {@code toBlock}, adding {@code bias[c]} (if not null) to channel {@code c}. */
+    private static void fromBlock(float[] src, int o, int cnt, int l, float[] bias, float[] dst, int dOff) {
+        for (int c = 0; c < o; c++) {
+            for (int q = 0; q < cnt; q++) {
+                int d = dOff + (q * o + c) * l;
+                if (bias == null) {
+                    System.arraycopy(src, (c * cnt + q) * l, dst, d, l);
+                } else {
+                    K.binary(BinaryOp.ADD, src, (c * cnt + q) * l, 1, bias, c, 0, dst, d, l);
+                }
+            }
+        }
+    }
+
+    /** As the float32 {@code fromBlock}. */
+    private static void fromBlock(double[] src, int o, int cnt, int l, double[] bias, double[] dst, int dOff) {
+        for (int c = 0; c < o; c++) {
+            for (int q = 0; q < cnt; q++) {
+                int d = dOff + (q * o + c) * l;
+                if (bias == null) {
+                    System.arraycopy(src, (c * cnt + q) * l, dst, d, l);
+                } else {
+                    K.binary(BinaryOp.ADD, src, (c * cnt + q) * l, 1, bias, c, 0, dst, d, l);
+                }
+            }
+        }
     }
 
     /** {@code y = conv(x, W) (+ b)}: {@code y[n] = W [O, R] @ cols(x[n]) [R, L]}. */
@@ -140,6 +224,9 @@ final class Convolution {
             w = in[1];
             if (implicit(x, g, g.outWidth())) {
                 return forwardImplicit(g, Padded.of(x, g.ph(), g.pw()), x.size(0), w, bias ? in[2] : null);
+            }
+            if (channels(x, w.size(0))) {
+                return forwardChannels(g, x, w, bias ? in[2] : null);
             }
             return forwardRaw(g, x, w, bias ? in[2] : null);
         }
@@ -180,37 +267,58 @@ final class Convolution {
         return y;
     }
 
+    /** The forward with the output channels in the vector lanes ({@link ConvKernels#forwardChannels}). */
+    static Tensor forwardChannels(Conv2dGeometry g, Tensor x, Tensor w, Tensor b) {
+        int n = x.size(0);
+        int o = w.size(0);
+        int r = g.patchSize();
+        int l = g.positions();
+        Padded xp = Padded.ofExact(x, g.ph(), g.pw());
+        int[] rowOff = rowOffsets(g.channels(), g.kh(), g.kw(), g.dh(), g.dw(), xp.planeSize(), xp.rowStride());
+        int[] posOff = positionOffsets(g, xp.rowStride());
+        int sampleSize = g.channels() * xp.planeSize();
+        float[] wt = ConvKernels.channelsMajor(w.f(), o, r);
+        float[] bias = b == null ? null : b.f();
+        Tensor y = Tensor.uninitialized(DType.F32, new int[] {n, o, g.outHeight(), g.outWidth()});
+        Parallel.forRange(n, grain((long) o * r * l), (s0, s1) -> {
+            for (int s = s0; s < s1; s++) {
+                ConvKernels.forwardChannels(wt, o, r, rowOff, xp.data(), s * sampleSize, posOff, l, bias, y.f(),
+                        s * o * l);
+            }
+        });
+        return y;
+    }
+
+    /**
+     * The forward through patch matrices: per block of samples, {@code y[block] = W [O, R] @ cols(x[block])
+     * [R, cnt * L]}, one GEMM for the whole block.
+     */
     static Tensor forwardRaw(Conv2dGeometry g, Tensor x, Tensor w, Tensor b) {
         int n = x.size(0);
         int o = w.size(0);
         int r = g.patchSize();
         int l = g.positions();
         int chw = g.channels() * g.height() * g.width();
+        int group = samplesPerBlock(r, l, n);
         Patches.Geometry pg = patches(g);
         Tensor y = Tensor.uninitialized(x.dtype(), new int[] {n, o, g.outHeight(), g.outWidth()});
-        Parallel.forRange(n, grain((long) o * r * l), (s0, s1) -> {
-            if (x.f() != null) {
-                Workspace ws = WORKSPACE.get();
-                float[] cols = ws.cols(r * l);
-                for (int s = s0; s < s1; s++) {
-                    ws.im2col(pg, x.f(), s * chw);
-                    K.gemm(false, false, o, l, r, w.f(), 0, cols, 0, y.f(), s * o * l, false);
-                    if (b != null) {
-                        for (int c = 0; c < o; c++) {
-                            K.binary(BinaryOp.ADD, y.f(), (s * o + c) * l, 1, b.f(), c, 0, y.f(), (s * o + c) * l, l);
-                        }
-                    }
-                }
-            } else {
-                double[] cols = new double[r * l];
-                for (int s = s0; s < s1; s++) {
-                    Patches.im2col(pg, x.d(), s * chw, cols, 0, 0.0);
-                    K.gemm(false, false, o, l, r, w.d(), 0, cols, 0, y.d(), s * o * l, false);
-                    if (b != null) {
-                        for (int c = 0; c < o; c++) {
-                            K.binary(BinaryOp.ADD, y.d(), (s * o + c) * l, 1, b.d(), c, 0, y.d(), (s * o + c) * l, l);
-                        }
-                    }
+        Parallel.forRange((n + group - 1) / group, grain((long) group * o * r * l), (b0, b1) -> {
+            for (int blk = b0; blk < b1; blk++) {
+                int s = blk * group;
+                int cnt = Math.min(group, n - s);
+                if (x.f() != null) {
+                    Workspace ws = WORKSPACE.get();
+                    float[] cols = ws.cols(r * cnt * l);
+                    float[] out = ws.block(o * cnt * l);
+                    Patches.im2col(pg, x.f(), s * chw, cnt, cols, 0, 0f);
+                    K.gemm(false, false, o, cnt * l, r, w.f(), 0, cols, 0, out, 0, false);
+                    fromBlock(out, o, cnt, l, b == null ? null : b.f(), y.f(), s * o * l);
+                } else {
+                    double[] cols = new double[r * cnt * l];
+                    double[] out = new double[o * cnt * l];
+                    Patches.im2col(pg, x.d(), s * chw, cnt, cols, 0, 0.0);
+                    K.gemm(false, false, o, cnt * l, r, w.d(), 0, cols, 0, out, 0, false);
+                    fromBlock(out, o, cnt, l, b == null ? null : b.d(), y.d(), s * o * l);
                 }
             }
         });
@@ -244,21 +352,27 @@ final class Convolution {
             int r = g.patchSize();
             int l = g.positions();
             int chw = g.channels() * g.height() * g.width();
+            int group = samplesPerBlock(r, l, n);
             Patches.Geometry pg = patches(g);
             Tensor gx = Tensor.zeros(gy.dtype(), n, g.channels(), g.height(), g.width());
-            Parallel.forRange(n, grain((long) o * r * l), (s0, s1) -> {
-                if (gy.f() != null) {
-                    Workspace ws = WORKSPACE.get();
-                    float[] cols = ws.cols(r * l);
-                    for (int s = s0; s < s1; s++) {
-                        K.gemm(true, false, r, l, o, w.f(), 0, gy.f(), s * o * l, cols, 0, false);
-                        Patches.col2im(pg, cols, 0, gx.f(), s * chw);
-                    }
-                } else {
-                    double[] cols = new double[r * l];
-                    for (int s = s0; s < s1; s++) {
-                        K.gemm(true, false, r, l, o, w.d(), 0, gy.d(), s * o * l, cols, 0, false);
-                        Patches.col2im(pg, cols, 0, gx.d(), s * chw);
+            Parallel.forRange((n + group - 1) / group, grain((long) group * o * r * l), (b0, b1) -> {
+                for (int blk = b0; blk < b1; blk++) {
+                    int s = blk * group;
+                    int cnt = Math.min(group, n - s);
+                    if (gy.f() != null) {
+                        Workspace ws = WORKSPACE.get();
+                        float[] gyb = ws.block(o * cnt * l);
+                        // room before the patch rows: col2im's masked reads start up to a kernel width early
+                        float[] cols = ws.cols(Patches.SLACK + r * cnt * l);
+                        toBlock(gy.f(), s * o * l, o, cnt, l, gyb);
+                        K.gemm(true, false, r, cnt * l, o, w.f(), 0, gyb, 0, cols, Patches.SLACK, false);
+                        Patches.col2im(pg, cols, Patches.SLACK, cnt, gx.f(), s * chw);
+                    } else {
+                        double[] gyb = new double[o * cnt * l];
+                        double[] cols = new double[r * cnt * l];
+                        toBlock(gy.d(), s * o * l, o, cnt, l, gyb);
+                        K.gemm(true, false, r, cnt * l, o, w.d(), 0, gyb, 0, cols, 0, false);
+                        Patches.col2im(pg, cols, 0, cnt, gx.d(), s * chw);
                     }
                 }
             });
@@ -329,12 +443,18 @@ final class Convolution {
             this.g = g;
         }
 
+        /**
+         * Fixed blocks of samples, each summed separately: in float32 with long rows (many output positions) as dot
+         * products of the gradient's rows with the patch rows of a few samples at a time ({@link
+         * ConvKernels#dotRows}), otherwise as GEMMs {@code gy[group] [O, cnt * L] @ cols(x[group])^T} over groups of
+         * samples side by side.
+         */
         @Override
         protected Tensor forward(Tensor... in) {
             x = in[0];
             gy = in[1];
-            if (x.f() != null && gy.f() != null) {
-                return forwardFloat();
+            if (channels(x, gy.size(1))) {
+                return forwardChannels();
             }
             int n = x.size(0);
             int o = gy.size(1);
@@ -344,23 +464,36 @@ final class Convolution {
             int or = o * r;
             Patches.Geometry pg = patches(g);
             int blocks = Math.max(1, Math.min(BLOCKS, n));
+            boolean dots = x.f() != null && l >= 256;
+            int group = dots ? Math.max(1, Math.min(8, (1 << 18) / Math.max(1, r * l)))
+                    : samplesPerBlock(r, l, (n + blocks - 1) / blocks);
             Tensor partial = Tensor.zeros(x.dtype(), blocks, or);
             Parallel.forRange(blocks, 1, (b0, b1) -> {
                 for (int blk = b0; blk < b1; blk++) {
                     int first = (int) ((long) n * blk / blocks);
                     int last = (int) ((long) n * (blk + 1) / blocks);
-                    if (x.f() != null) {
-                        Workspace ws = WORKSPACE.get();
-                        float[] cols = ws.cols(r * l);
-                        for (int s = first; s < last; s++) {
-                            ws.im2col(pg, x.f(), s * chw);
-                            K.gemm(false, true, o, r, l, gy.f(), s * o * l, cols, 0, partial.f(), blk * or, s > first);
-                        }
-                    } else {
-                        double[] cols = new double[r * l];
-                        for (int s = first; s < last; s++) {
-                            Patches.im2col(pg, x.d(), s * chw, cols, 0, 0.0);
-                            K.gemm(false, true, o, r, l, gy.d(), s * o * l, cols, 0, partial.d(), blk * or, s > first);
+                    for (int s = first; s < last; s += group) {
+                        int cnt = Math.min(group, last - s);
+                        if (dots) {
+                            float[] cols = WORKSPACE.get().cols(cnt * r * l);
+                            for (int q = 0; q < cnt; q++) {
+                                Patches.im2col(pg, x.f(), (s + q) * chw, 1, cols, q * r * l, 0f);
+                            }
+                            ConvKernels.dotRows(gy.f(), s * o * l, o * l, o, cols, 0, r * l, r, l, cnt, partial.f(),
+                                    blk * or);
+                        } else if (x.f() != null) {
+                            Workspace ws = WORKSPACE.get();
+                            float[] gyb = ws.block(o * cnt * l);
+                            float[] cols = ws.cols(r * cnt * l);
+                            toBlock(gy.f(), s * o * l, o, cnt, l, gyb);
+                            Patches.im2col(pg, x.f(), s * chw, cnt, cols, 0, 0f);
+                            K.gemm(false, true, o, r, cnt * l, gyb, 0, cols, 0, partial.f(), blk * or, s > first);
+                        } else {
+                            double[] gyb = new double[o * cnt * l];
+                            double[] cols = new double[r * cnt * l];
+                            toBlock(gy.d(), s * o * l, o, cnt, l, gyb);
+                            Patches.im2col(pg, x.d(), s * chw, cnt, cols, 0, 0.0);
+                            K.gemm(false, true, o, r, cnt * l, gyb, 0, cols, 0, partial.d(), blk * or, s > first);
                         }
                     }
                 }
@@ -375,53 +508,50 @@ final class Convolution {
         }
 
         /**
-         * Float32: the patch matrices of a few samples at a time in a per-thread buffer, then for long rows (many
-         * output positions) dot products of the gradient's rows with the patch rows ({@link ConvKernels#dotRows}),
-         * otherwise the packed GEMM {@code cols @ gy^T}, summed over the samples of each fixed block.
+         * With the output channels in the vector lanes ({@link ConvKernels#weightGradChannels}): each fixed block of
+         * samples has its output gradient transposed channels-major and summed into its own partial.
          */
-        private Tensor forwardFloat() {
+        private Tensor forwardChannels() {
             int n = x.size(0);
             int o = gy.size(1);
             int r = g.patchSize();
             int l = g.positions();
-            int chw = g.channels() * g.height() * g.width();
-            int or = o * r;
-            Patches.Geometry pg = patches(g);
-            boolean dots = l >= 256;
-            int group = dots ? Math.max(1, Math.min(8, (1 << 18) / Math.max(1, r * l))) : 1;
+            int ld = ConvKernels.channelStride(o);
+            Padded xp = Padded.ofExact(x, g.ph(), g.pw());
+            int[] rowOff = rowOffsets(g.channels(), g.kh(), g.kw(), g.dh(), g.dw(), xp.planeSize(), xp.rowStride());
+            int[] posOff = positionOffsets(g, xp.rowStride());
+            int sampleSize = g.channels() * xp.planeSize();
             int blocks = Math.max(1, Math.min(BLOCKS, n));
-            float[] partial = new float[blocks * or];
+            float[] partial = new float[blocks * r * ld];
             float[] gyf = gy.f();
             Parallel.forRange(blocks, 1, (b0, b1) -> {
-                float[] cols = WORKSPACE.get().cols(group * r * l);
                 for (int blk = b0; blk < b1; blk++) {
                     int first = (int) ((long) n * blk / blocks);
-                    int last = (int) ((long) n * (blk + 1) / blocks);
-                    float[] sums = new float[or];              // [O, R] for dots, [R, O] for the GEMM
-                    for (int s = first; s < last; s += group) {
-                        int count = Math.min(group, last - s);
-                        for (int q = 0; q < count; q++) {
-                            Patches.im2col(pg, x.f(), (s + q) * chw, cols, q * r * l, 0f);
-                        }
-                        if (dots) {
-                            ConvKernels.dotRows(gyf, s * o * l, o * l, o, cols, 0, r * l, r, l, count, sums);
-                        } else {
-                            K.gemm(false, true, r, o, l, cols, 0, gyf, s * o * l, sums, 0, s > first);
-                        }
-                    }
-                    if (dots) {
-                        System.arraycopy(sums, 0, partial, blk * or, or);
-                    } else {
-                        for (int ri = 0; ri < r; ri++) {
-                            for (int oi = 0; oi < o; oi++) {
-                                partial[blk * or + oi * r + ri] = sums[ri * o + oi];
+                    int cnt = (int) ((long) n * (blk + 1) / blocks) - first;
+                    float[] gyt = WORKSPACE.get().block(cnt * l * ld);
+                    for (int q = 0; q < cnt; q++) {
+                        for (int p = 0; p < l; p++) {
+                            int d = (q * l + p) * ld;
+                            for (int m = 0; m < o; m++) {
+                                gyt[d + m] = gyf[((first + q) * o + m) * l + p];
                             }
+                            java.util.Arrays.fill(gyt, d + o, d + ld, 0f);
                         }
                     }
+                    float[] acc = new float[r * ld];
+                    ConvKernels.weightGradChannels(xp.data(), first * sampleSize, sampleSize, rowOff, r, posOff, l, gyt,
+                            0, l * ld, o, cnt, acc);
+                    System.arraycopy(acc, 0, partial, blk * r * ld, r * ld);
                 }
             });
+            float[] total = new float[r * ld];
+            K.sum(partial, 1, blocks, r * ld, total);
             Tensor gw = Tensor.uninitialized(DType.F32, new int[] {o, g.channels(), g.kh(), g.kw()});
-            K.sum(partial, 1, blocks, or, gw.f());
+            for (int m = 0; m < o; m++) {
+                for (int ri = 0; ri < r; ri++) {
+                    gw.f()[m * r + ri] = total[ri * ld + m];
+                }
+            }
             return gw;
         }
 

@@ -80,8 +80,9 @@ class FusedOpsTest {
             int span = dil * (k - 1) + 1;
             int h = Math.max(1, span - 2 * pad) + r.nextInt(5);
             int w = Math.max(1, span - 2 * pad) + r.nextInt(5);
-            return new ConvCase(1 + r.nextInt(3), 1 + r.nextInt(3), 1 + r.nextInt(4), h, w, k, 1 + r.nextInt(2), pad,
-                    dil);
+            // sometimes enough output channels for the channels-major kernels (a vector's worth or more)
+            int o = r.nextInt(3) == 0 ? 14 + r.nextInt(7) : 1 + r.nextInt(4);
+            return new ConvCase(1 + r.nextInt(3), 1 + r.nextInt(3), o, h, w, k, 1 + r.nextInt(2), pad, dil);
         }
 
         Conv2dGeometry geometry() {
@@ -263,6 +264,10 @@ class FusedOpsTest {
                 Generators.normal(r.nextLong(), d, 2, 2, 6, 7), Generators.normal(r.nextLong(), d, 3, 2, 2, 2),
                 Generators.normal(r.nextLong(), d, 3)},
                 r -> x -> Fused.conv2d(x[0], x[1], x[2], Conv2dGeometry.of(2, 6, 7, 2, 2, 1, 2))));
+        c.add(new Case("conv2d with 17 output channels, strided, padded", r -> new Tensor[] {
+                Generators.normal(r.nextLong(), d, 2, 2, 5, 6), Generators.normal(r.nextLong(), d, 17, 2, 3, 3),
+                Generators.normal(r.nextLong(), d, 17)},
+                r -> x -> Fused.conv2d(x[0], x[1], x[2], Conv2dGeometry.of(2, 5, 6, 3, 2, 1, 1))));
         c.add(new Case("convTranspose2d", r -> new Tensor[] {
                 Generators.normal(r.nextLong(), d, 2, 3, 3, 3), Generators.normal(r.nextLong(), d, 3, 2, 2, 2)},
                 r -> x -> Fused.convTranspose2d(x[0], x[1], Conv2dGeometry.of(2, 6, 6, 2, 2, 0, 1))));

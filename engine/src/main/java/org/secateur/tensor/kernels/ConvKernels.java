@@ -85,8 +85,100 @@ public final class ConvKernels {
         }
     }
 
+    /** Floats per row of a channels-major weight or gradient ({@link #forwardChannels}): whole vectors. */
+    public static int channelStride(int channels) {
+        int lanes = SIMD ? Simd.L : 1;
+        return (channels + lanes - 1) / lanes * lanes;
+    }
+
+    /** {@code w [channels, rows]} as {@code [rows, channelStride(channels)]}, zero past {@code channels}. */
+    public static float[] channelsMajor(float[] w, int channels, int rows) {
+        int ld = channelStride(channels);
+        float[] t = new float[rows * ld];
+        for (int m = 0; m < channels; m++) {
+            for (int r = 0; r < rows; r++) {
+                t[r * ld + m] = w[m * rows + r];
+            }
+        }
+        return t;
+    }
+
     /**
-     * Adds to {@code c[i*n + j]}, for {@code i < m} and {@code j < n}, the sum over {@code samples} of the dot
+     * The output {@code y[yo + m*positions + p]} for {@code m < outChannels}, {@code p < positions}: {@code bias[m]}
+     * (if not null) plus the sum over {@code r < rows} of {@code wt[r*ld + m] * xp[xo + posOff[p] + rowOff[r]]},
+     * where {@code wt} is the weight channels-major ({@link #channelsMajor}, {@code ld = channelStride(outChannels)})
+     * and {@code posOff[p]} is the offset of output position {@code p}'s window in the (padded) input. The output
+     * channels run along the vector lanes and twelve positions are broadcast from the input: the kernel for layers
+     * with many channels and small outputs (LeNet-5's second layer: 16 channels of 10 x 10), where neither the
+     * positions of one output row nor one sample's GEMM fill the vectors, and any stride or dilation is only an
+     * offset table. Each sum runs over {@code r} in order, from zero, one fused multiply-add at a time; the bias is
+     * added last.
+     */
+    public static void forwardChannels(float[] wt, int outChannels, int rows, int[] rowOff, float[] xp, int xo,
+                                       int[] posOff, int positions, float[] bias, float[] y, int yo) {
+        if (SIMD) {
+            Simd.forwardChannels(wt, outChannels, rows, rowOff, xp, xo, posOff, positions, bias, y, yo);
+        } else {
+            forwardChannelsScalar(wt, outChannels, rows, rowOff, xp, xo, posOff, positions, bias, y, yo);
+        }
+    }
+
+    /** The reference of {@link #forwardChannels}. */
+    public static void forwardChannelsScalar(float[] wt, int outChannels, int rows, int[] rowOff, float[] xp, int xo,
+                                             int[] posOff, int positions, float[] bias, float[] y, int yo) {
+        int ld = channelStride(outChannels);
+        for (int m = 0; m < outChannels; m++) {
+            for (int p = 0; p < positions; p++) {
+                float s = 0;
+                for (int r = 0; r < rows; r++) {
+                    s = Math.fma(wt[r * ld + m], xp[xo + posOff[p] + rowOff[r]], s);
+                }
+                y[yo + m * positions + p] = bias == null ? s : s + bias[m];
+            }
+        }
+    }
+
+    /**
+     * The weight gradient in the layout of {@link #forwardChannels}: adds to {@code gwt[r*ld + m]}, for
+     * {@code r < rows} and {@code m < channels}, the sum over samples {@code s < samples}, then positions
+     * {@code p < positions}, of {@code xp[xo + s*xStride + posOff[p] + rowOff[r]] * gyt[go + s*gStride + p*ld + m]},
+     * where {@code gyt} holds each sample's output gradient channels-major ({@code [positions, ld]},
+     * {@code ld = channelStride(channels)}). Each sum runs in that order, one fused multiply-add at a time, from the
+     * value in {@code gwt}.
+     */
+    public static void weightGradChannels(float[] xp, int xo, int xStride, int[] rowOff, int rows, int[] posOff,
+                                          int positions, float[] gyt, int go, int gStride, int channels, int samples,
+                                          float[] gwt) {
+        if (SIMD) {
+            Simd.weightGradChannels(xp, xo, xStride, rowOff, rows, posOff, positions, gyt, go, gStride, channels,
+                    samples, gwt);
+        } else {
+            weightGradChannelsScalar(xp, xo, xStride, rowOff, rows, posOff, positions, gyt, go, gStride, channels,
+                    samples, gwt);
+        }
+    }
+
+    /** The reference of {@link #weightGradChannels}. */
+    public static void weightGradChannelsScalar(float[] xp, int xo, int xStride, int[] rowOff, int rows, int[] posOff,
+                                                int positions, float[] gyt, int go, int gStride, int channels,
+                                                int samples, float[] gwt) {
+        int ld = channelStride(channels);
+        for (int r = 0; r < rows; r++) {
+            for (int m = 0; m < channels; m++) {
+                float s = gwt[r * ld + m];
+                for (int q = 0; q < samples; q++) {
+                    for (int p = 0; p < positions; p++) {
+                        s = Math.fma(xp[xo + q * xStride + posOff[p] + rowOff[r]], gyt[go + q * gStride + p * ld + m],
+                                s);
+                    }
+                }
+                gwt[r * ld + m] = s;
+            }
+        }
+    }
+
+    /**
+     * Adds to {@code c[co + i*n + j]}, for {@code i < m} and {@code j < n}, the sum over {@code samples} of the dot
      * products of row {@code i} of {@code a} and row {@code j} of {@code b} (each {@code k} long): for sample
      * {@code s}, rows start at {@code ao + s*aStride + i*k} and {@code bo + s*bStride + j*k}. This is the weight
      * gradient {@code sum_s g[s] cols[s]^T} with the patch rows read as they are, no transposition: four rows of
@@ -94,17 +186,17 @@ public final class ConvKernels {
      * order at the end.
      */
     public static void dotRows(float[] a, int ao, int aStride, int m, float[] b, int bo, int bStride, int n, int k,
-                               int samples, float[] c) {
+                               int samples, float[] c, int co) {
         if (SIMD) {
-            Simd.dotRows(a, ao, aStride, m, b, bo, bStride, n, k, samples, c);
+            Simd.dotRows(a, ao, aStride, m, b, bo, bStride, n, k, samples, c, co);
         } else {
-            dotRowsScalar(a, ao, aStride, m, b, bo, bStride, n, k, samples, c);
+            dotRowsScalar(a, ao, aStride, m, b, bo, bStride, n, k, samples, c, co);
         }
     }
 
     /** The reference of {@link #dotRows} (sums in plain order). */
     public static void dotRowsScalar(float[] a, int ao, int aStride, int m, float[] b, int bo, int bStride, int n, int k,
-                                     int samples, float[] c) {
+                                     int samples, float[] c, int co) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double t = 0;
@@ -113,7 +205,7 @@ public final class ConvKernels {
                         t += (double) a[ao + s * aStride + i * k + p] * b[bo + s * bStride + j * k + p];
                     }
                 }
-                c[i * n + j] += (float) t;
+                c[co + i * n + j] += (float) t;
             }
         }
     }
@@ -153,7 +245,7 @@ public final class ConvKernels {
                                 if (spill) {
                                     v.intoArray(y, d + j);
                                 } else {
-                                    v.intoArray(y, d + j, F.indexInRange(j, n));
+                                    v.intoArray(y, d + j, PanamaKernels.firstLanes(n - j));
                                 }
                             }
                         }
@@ -265,8 +357,144 @@ public final class ConvKernels {
             c7.intoArray(tile, 14 * L);
         }
 
+        /** Positions (or weight rows) per tile of the channels-major kernels: twelve accumulators. */
+        private static final int P = 12;
+
+        static void forwardChannels(float[] wt, int outChannels, int rows, int[] rowOff, float[] xp, int xo,
+                                    int[] posOff, int positions, float[] bias, float[] y, int yo) {
+            int ld = channelStride(outChannels);
+            float[] tile = new float[P * L];
+            for (int m0 = 0; m0 < outChannels; m0 += L) {
+                int mr = Math.min(L, outChannels - m0);
+                for (int p0 = 0; p0 < positions; p0 += P) {
+                    int pn = Math.min(P, positions - p0);
+                    int last = p0 + pn - 1;             // positions past the last repeat it; they are not stored
+                    int q0 = xo + posOff[p0];
+                    int q1 = xo + posOff[Math.min(p0 + 1, last)];
+                    int q2 = xo + posOff[Math.min(p0 + 2, last)];
+                    int q3 = xo + posOff[Math.min(p0 + 3, last)];
+                    int q4 = xo + posOff[Math.min(p0 + 4, last)];
+                    int q5 = xo + posOff[Math.min(p0 + 5, last)];
+                    int q6 = xo + posOff[Math.min(p0 + 6, last)];
+                    int q7 = xo + posOff[Math.min(p0 + 7, last)];
+                    int q8 = xo + posOff[Math.min(p0 + 8, last)];
+                    int q9 = xo + posOff[Math.min(p0 + 9, last)];
+                    int q10 = xo + posOff[Math.min(p0 + 10, last)];
+                    int q11 = xo + posOff[Math.min(p0 + 11, last)];
+                    FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F);
+                    FloatVector c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
+                    FloatVector c6 = FloatVector.zero(F), c7 = FloatVector.zero(F), c8 = FloatVector.zero(F);
+                    FloatVector c9 = FloatVector.zero(F), c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+                    for (int r = 0; r < rows; r++) {
+                        FloatVector v = FloatVector.fromArray(F, wt, r * ld + m0);
+                        int o = rowOff[r];
+                        c0 = FloatVector.broadcast(F, xp[q0 + o]).fma(v, c0);
+                        c1 = FloatVector.broadcast(F, xp[q1 + o]).fma(v, c1);
+                        c2 = FloatVector.broadcast(F, xp[q2 + o]).fma(v, c2);
+                        c3 = FloatVector.broadcast(F, xp[q3 + o]).fma(v, c3);
+                        c4 = FloatVector.broadcast(F, xp[q4 + o]).fma(v, c4);
+                        c5 = FloatVector.broadcast(F, xp[q5 + o]).fma(v, c5);
+                        c6 = FloatVector.broadcast(F, xp[q6 + o]).fma(v, c6);
+                        c7 = FloatVector.broadcast(F, xp[q7 + o]).fma(v, c7);
+                        c8 = FloatVector.broadcast(F, xp[q8 + o]).fma(v, c8);
+                        c9 = FloatVector.broadcast(F, xp[q9 + o]).fma(v, c9);
+                        c10 = FloatVector.broadcast(F, xp[q10 + o]).fma(v, c10);
+                        c11 = FloatVector.broadcast(F, xp[q11 + o]).fma(v, c11);
+                    }
+                    c0.intoArray(tile, 0);
+                    c1.intoArray(tile, L);
+                    c2.intoArray(tile, 2 * L);
+                    c3.intoArray(tile, 3 * L);
+                    c4.intoArray(tile, 4 * L);
+                    c5.intoArray(tile, 5 * L);
+                    c6.intoArray(tile, 6 * L);
+                    c7.intoArray(tile, 7 * L);
+                    c8.intoArray(tile, 8 * L);
+                    c9.intoArray(tile, 9 * L);
+                    c10.intoArray(tile, 10 * L);
+                    c11.intoArray(tile, 11 * L);
+                    // the tile [position][channel] to the output's [channel][position]
+                    for (int i = 0; i < mr; i++) {
+                        float b = bias == null ? 0f : bias[m0 + i];
+                        int d = yo + (m0 + i) * positions + p0;
+                        for (int j = 0; j < pn; j++) {
+                            y[d + j] = bias == null ? tile[j * L + i] : tile[j * L + i] + b;
+                        }
+                    }
+                }
+            }
+        }
+
+        static void weightGradChannels(float[] xp, int xo, int xStride, int[] rowOff, int rows, int[] posOff,
+                                       int positions, float[] gyt, int go, int gStride, int channels, int samples,
+                                       float[] gwt) {
+            int ld = channelStride(channels);
+            for (int m0 = 0; m0 < ld; m0 += L) {
+                for (int r0 = 0; r0 < rows; r0 += P) {
+                    int last = Math.min(rows, r0 + P) - 1;  // rows past the last repeat it
+                    int o0 = rowOff[r0];
+                    int o1 = rowOff[Math.min(r0 + 1, last)];
+                    int o2 = rowOff[Math.min(r0 + 2, last)];
+                    int o3 = rowOff[Math.min(r0 + 3, last)];
+                    int o4 = rowOff[Math.min(r0 + 4, last)];
+                    int o5 = rowOff[Math.min(r0 + 5, last)];
+                    int o6 = rowOff[Math.min(r0 + 6, last)];
+                    int o7 = rowOff[Math.min(r0 + 7, last)];
+                    int o8 = rowOff[Math.min(r0 + 8, last)];
+                    int o9 = rowOff[Math.min(r0 + 9, last)];
+                    int o10 = rowOff[Math.min(r0 + 10, last)];
+                    int o11 = rowOff[Math.min(r0 + 11, last)];
+                    FloatVector c0 = FloatVector.fromArray(F, gwt, r0 * ld + m0);
+                    FloatVector c1 = FloatVector.fromArray(F, gwt, Math.min(r0 + 1, last) * ld + m0);
+                    FloatVector c2 = FloatVector.fromArray(F, gwt, Math.min(r0 + 2, last) * ld + m0);
+                    FloatVector c3 = FloatVector.fromArray(F, gwt, Math.min(r0 + 3, last) * ld + m0);
+                    FloatVector c4 = FloatVector.fromArray(F, gwt, Math.min(r0 + 4, last) * ld + m0);
+                    FloatVector c5 = FloatVector.fromArray(F, gwt, Math.min(r0 + 5, last) * ld + m0);
+                    FloatVector c6 = FloatVector.fromArray(F, gwt, Math.min(r0 + 6, last) * ld + m0);
+                    FloatVector c7 = FloatVector.fromArray(F, gwt, Math.min(r0 + 7, last) * ld + m0);
+                    FloatVector c8 = FloatVector.fromArray(F, gwt, Math.min(r0 + 8, last) * ld + m0);
+                    FloatVector c9 = FloatVector.fromArray(F, gwt, Math.min(r0 + 9, last) * ld + m0);
+                    FloatVector c10 = FloatVector.fromArray(F, gwt, Math.min(r0 + 10, last) * ld + m0);
+                    FloatVector c11 = FloatVector.fromArray(F, gwt, Math.min(r0 + 11, last) * ld + m0);
+                    for (int q = 0; q < samples; q++) {
+                        int xs = xo + q * xStride;
+                        int gs = go + q * gStride + m0;
+                        for (int p = 0; p < positions; p++) {
+                            FloatVector v = FloatVector.fromArray(F, gyt, gs + p * ld);
+                            int b = xs + posOff[p];
+                            c0 = FloatVector.broadcast(F, xp[b + o0]).fma(v, c0);
+                            c1 = FloatVector.broadcast(F, xp[b + o1]).fma(v, c1);
+                            c2 = FloatVector.broadcast(F, xp[b + o2]).fma(v, c2);
+                            c3 = FloatVector.broadcast(F, xp[b + o3]).fma(v, c3);
+                            c4 = FloatVector.broadcast(F, xp[b + o4]).fma(v, c4);
+                            c5 = FloatVector.broadcast(F, xp[b + o5]).fma(v, c5);
+                            c6 = FloatVector.broadcast(F, xp[b + o6]).fma(v, c6);
+                            c7 = FloatVector.broadcast(F, xp[b + o7]).fma(v, c7);
+                            c8 = FloatVector.broadcast(F, xp[b + o8]).fma(v, c8);
+                            c9 = FloatVector.broadcast(F, xp[b + o9]).fma(v, c9);
+                            c10 = FloatVector.broadcast(F, xp[b + o10]).fma(v, c10);
+                            c11 = FloatVector.broadcast(F, xp[b + o11]).fma(v, c11);
+                        }
+                    }
+                    // a repeated row computed the same sum from the same start: storing it again changes nothing
+                    c0.intoArray(gwt, r0 * ld + m0);
+                    c1.intoArray(gwt, Math.min(r0 + 1, last) * ld + m0);
+                    c2.intoArray(gwt, Math.min(r0 + 2, last) * ld + m0);
+                    c3.intoArray(gwt, Math.min(r0 + 3, last) * ld + m0);
+                    c4.intoArray(gwt, Math.min(r0 + 4, last) * ld + m0);
+                    c5.intoArray(gwt, Math.min(r0 + 5, last) * ld + m0);
+                    c6.intoArray(gwt, Math.min(r0 + 6, last) * ld + m0);
+                    c7.intoArray(gwt, Math.min(r0 + 7, last) * ld + m0);
+                    c8.intoArray(gwt, Math.min(r0 + 8, last) * ld + m0);
+                    c9.intoArray(gwt, Math.min(r0 + 9, last) * ld + m0);
+                    c10.intoArray(gwt, Math.min(r0 + 10, last) * ld + m0);
+                    c11.intoArray(gwt, Math.min(r0 + 11, last) * ld + m0);
+                }
+            }
+        }
+
         static void dotRows(float[] a, int ao, int aStride, int m, float[] b, int bo, int bStride, int n, int k,
-                            int samples, float[] c) {
+                            int samples, float[] c, int co) {
             int mb = (m + 3) / 4;
             int nb = (n + 3) / 4;
             float[] acc = new float[mb * nb * 16 * L];
@@ -302,7 +530,7 @@ public final class ConvKernels {
                                 for (int lane = 0; lane < L; lane++) {
                                     t += acc[base + (ii * 4 + jj) * L + lane];
                                 }
-                                c[i * n + j] += t;
+                                c[co + i * n + j] += t;
                             }
                         }
                     }
@@ -348,7 +576,7 @@ public final class ConvKernels {
                 c33 = v.fma(u3, c33);
             }
             if (full < k) {
-                VectorMask<Float> mk = F.indexInRange(full, k);
+                VectorMask<Float> mk = PanamaKernels.firstLanes(k - full);
                 FloatVector u0 = FloatVector.fromArray(F, b, b0 + full, mk);
                 FloatVector u1 = FloatVector.fromArray(F, b, b1 + full, mk);
                 FloatVector u2 = FloatVector.fromArray(F, b, b2 + full, mk);

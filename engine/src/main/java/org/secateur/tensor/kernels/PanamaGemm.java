@@ -176,8 +176,8 @@ final class PanamaGemm {
                 }
             } else {
                 // masked loads read zeros past the last column, so the panel is padded without a separate fill
-                VectorMask<Float> m0 = F.indexInRange(0, nr);
-                VectorMask<Float> m1 = F.indexInRange(L, nr);
+                VectorMask<Float> m0 = PanamaKernels.firstLanes(nr);
+                VectorMask<Float> m1 = PanamaKernels.firstLanes(nr - L);
                 for (int p = 0; p < kc; p++, src += n, dst += NR) {
                     FloatVector.fromArray(F, b, src, m0).intoArray(bp, dst);
                     FloatVector.fromArray(F, b, src + L, m1).intoArray(bp, dst + L);
@@ -691,8 +691,8 @@ final class PanamaGemm {
 
     /** {@code C[0:mr, 0:nr] (+)= tile[0:mr, 0:nr]}, the tile having row stride {@code NR}. */
     private static void mergeTile(float[] tile, int mr, int nr, float[] c, int cOff, int ldc, boolean add) {
-        VectorMask<Float> m0 = F.indexInRange(0, nr);
-        VectorMask<Float> m1 = F.indexInRange(L, nr);
+        VectorMask<Float> m0 = PanamaKernels.firstLanes(nr);
+        VectorMask<Float> m1 = PanamaKernels.firstLanes(nr - L);
         for (int i = 0; i < mr; i++) {
             int t = i * NR;
             int o = cOff + i * ldc;

@@ -25,6 +25,28 @@ final class PanamaKernels extends ScalarKernels {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** A float32's exponent field. */
     private static final int EXPONENT = 0x7f800000;
+    /** 0, 1, ..., L - 1. */
+    private static final float[] LANE_INDEX = new float[L];
+
+    static {
+        for (int i = 0; i < L; i++) {
+            LANE_INDEX[i] = i;
+        }
+    }
+
+    /** The lane indices 0, 1, ..., L - 1 as a vector. */
+    static FloatVector laneIndex() {
+        return FloatVector.fromArray(F, LANE_INDEX, 0);
+    }
+
+    /**
+     * The mask of lanes {@code [0, n)}: all for {@code n >= L}, none for {@code n <= 0}. A compare against the lane
+     * indices, which C2 compiles to one instruction; {@code indexInRange} with bounds known only at run time was a
+     * call in the profiles of the convolution and pooling loops (JDK 25), a large share of their time.
+     */
+    static VectorMask<Float> firstLanes(int n) {
+        return laneIndex().compare(VectorOperators.LT, (float) n);
+    }
 
     @Override
     public void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {

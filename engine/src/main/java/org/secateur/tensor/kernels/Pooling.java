@@ -113,8 +113,8 @@ public final class Pooling {
                 int r0 = 2 * oy * w;
                 for (int ox = 0; ox < ow; ox += L) {
                     int cols = 2 * Math.min(L, ow - ox);
-                    VectorMask<Float> m0 = F.indexInRange(0, cols);
-                    VectorMask<Float> m1 = F.indexInRange(L, cols);
+                    VectorMask<Float> m0 = PanamaKernels.firstLanes(cols);
+                    VectorMask<Float> m1 = PanamaKernels.firstLanes(cols - L);
                     int s0 = xo + r0 + 2 * ox;
                     int s1 = s0 + w;
                     FloatVector a0 = FloatVector.fromArray(F, x, s0, m0);
@@ -144,7 +144,7 @@ public final class Pooling {
                         best.intoArray(y, yo + oy * ow + ox);
                         idx.intoArray(arg, ao + oy * ow + ox);
                     } else {
-                        VectorMask<Float> out = F.indexInRange(0, cols / 2);
+                        VectorMask<Float> out = PanamaKernels.firstLanes(cols / 2);
                         best.intoArray(y, yo + oy * ow + ox, out);
                         idx.intoArray(arg, ao + oy * ow + ox, out.cast(I));
                     }
@@ -161,7 +161,7 @@ public final class Pooling {
                 int r0 = 2 * oy * w;
                 for (int ox = 0; ox < ow; ox += L) {
                     int n = Math.min(L, ow - ox);
-                    VectorMask<Float> in = F.indexInRange(0, n);
+                    VectorMask<Float> in = PanamaKernels.firstLanes(n);
                     FloatVector g = FloatVector.fromArray(F, gy, yo + oy * ow + ox, in);
                     IntVector a = IntVector.fromArray(I, arg, ao + oy * ow + ox, in.cast(I));
                     IntVector i00 = twice.add(r0 + 2 * ox);
@@ -184,8 +184,8 @@ public final class Pooling {
                         lo1.intoArray(gx, d1);
                         hi1.intoArray(gx, d1 + L);
                     } else {
-                        VectorMask<Float> m0 = F.indexInRange(0, 2 * n);
-                        VectorMask<Float> m1 = F.indexInRange(L, 2 * n);
+                        VectorMask<Float> m0 = PanamaKernels.firstLanes(2 * n);
+                        VectorMask<Float> m1 = PanamaKernels.firstLanes(2 * n - L);
                         lo0.intoArray(gx, d0, m0);
                         hi0.intoArray(gx, d0 + L, m1);
                         lo1.intoArray(gx, d1, m0);

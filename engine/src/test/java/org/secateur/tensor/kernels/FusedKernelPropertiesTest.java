@@ -196,7 +196,7 @@ class FusedKernelPropertiesTest {
             for (int room : new int[] {0, Patches.SLACK}) {
                 float[] cols = new float[co + expected.length + room];
                 Arrays.fill(cols, SENTINEL);
-                Patches.im2col(g, x, s * chw, cols, co, pad);
+                Patches.im2col(g, x, s * chw, 1, cols, co, pad);
                 assertThat(Arrays.copyOfRange(cols, co, co + expected.length)).as("%s room %d", g, room)
                         .containsExactly(expected);
                 for (int i = 0; i < co; i++) {
@@ -207,7 +207,7 @@ class FusedKernelPropertiesTest {
                 }
                 // a second sample into the same buffer: every element rewritten, spills included
                 int s2 = r.nextInt(samples);
-                Patches.im2col(g, x, s2 * chw, cols, co, pad);
+                Patches.im2col(g, x, s2 * chw, 1, cols, co, pad);
                 assertThat(Arrays.copyOfRange(cols, co, co + expected.length)).as("%s reused", g)
                         .containsExactly(patchesByDefinition(g, x, s2 * chw, pad));
             }
@@ -241,7 +241,7 @@ class FusedKernelPropertiesTest {
                     }
                 }
             }
-            Patches.col2im(g, cols, 0, actual, 0);
+            Patches.col2im(g, cols, 0, 1, actual, 0);
             assertThat(actual).as("%s", g).containsExactly(expected);
         });
     }
@@ -251,29 +251,66 @@ class FusedKernelPropertiesTest {
         qt().withExamples(50).forAll(Generators.seeds()).checkAssert(seed -> {
             Rng r = new Rng(seed);
             Patches.Geometry g = geometry(r);
+            int samples = 1 + r.nextInt(3);
             int chw = g.channels() * g.h() * g.w();
             int rows = g.channels() * g.kh() * g.kw();
             int l = g.oh() * g.ow();
-            float[] xf = new float[chw];
-            double[] xd = new double[chw];
-            for (int i = 0; i < chw; i++) {
+            float[] xf = new float[samples * chw];
+            double[] xd = new double[samples * chw];
+            for (int i = 0; i < xf.length; i++) {
                 xf[i] = r.nextInt(100);
                 xd[i] = xf[i];
             }
-            float[] cf = new float[rows * l];
-            double[] cd = new double[rows * l];
-            Patches.im2col(g, xf, 0, cf, 0, 0f);
-            Patches.im2col(g, xd, 0, cd, 0, 0.0);
+            float[] cf = new float[rows * samples * l];
+            double[] cd = new double[rows * samples * l];
+            Patches.im2col(g, xf, 0, samples, cf, 0, 0f);
+            Patches.im2col(g, xd, 0, samples, cd, 0, 0.0);
             for (int i = 0; i < cf.length; i++) {
                 assertThat(cd[i]).isEqualTo(cf[i]);
             }
-            float[] bf = new float[chw];
-            double[] bd = new double[chw];
-            Patches.col2im(g, cf, 0, bf, 0);
-            Patches.col2im(g, cd, 0, bd, 0);
-            for (int i = 0; i < chw; i++) {
+            float[] bf = new float[samples * chw];
+            double[] bd = new double[samples * chw];
+            Patches.col2im(g, cf, 0, samples, bf, 0);
+            Patches.col2im(g, cd, 0, samples, bd, 0);
+            for (int i = 0; i < bf.length; i++) {
                 assertThat(bd[i]).isEqualTo(bf[i]);
             }
+        });
+    }
+
+    @Test
+    void aBlockOfSamplesPutsEachSamplesPatchMatrixSideBySide() {
+        qt().withExamples(200).forAll(Generators.seeds()).checkAssert(seed -> {
+            Rng r = new Rng(seed);
+            Patches.Geometry g = geometry(r);
+            int samples = 1 + r.nextInt(4);
+            int chw = g.channels() * g.h() * g.w();
+            int rows = g.channels() * g.kh() * g.kw();
+            int l = g.oh() * g.ow();
+            int first = r.nextInt(2);
+            float[] x = random(r, (first + samples) * chw);     // the block ends at the end of x
+            float pad = r.nextInt(2) == 0 ? 0f : Float.NEGATIVE_INFINITY;
+            int co = r.nextInt(3);
+            int room = r.nextInt(2) == 0 ? 0 : Patches.SLACK;
+            float[] cols = new float[co + rows * samples * l + room];
+            Arrays.fill(cols, SENTINEL);
+            Patches.im2col(g, x, first * chw, samples, cols, co, pad);
+            float[] grads = random(r, rows * samples * l);
+            float[] sums = random(r, (first + samples) * chw);
+            float[] expectedSums = sums.clone();
+            Patches.col2im(g, grads, 0, samples, sums, first * chw);
+            for (int q = 0; q < samples; q++) {
+                float[] one = patchesByDefinition(g, x, (first + q) * chw, pad);
+                float[] grad = new float[rows * l];
+                for (int row = 0; row < rows; row++) {
+                    int at = co + (row * samples + q) * l;
+                    assertThat(Arrays.copyOfRange(cols, at, at + l)).as("%s sample %d of %d row %d", g, q, samples, row)
+                            .containsExactly(Arrays.copyOfRange(one, row * l, row * l + l));
+                    System.arraycopy(grads, (row * samples + q) * l, grad, row * l, l);
+                }
+                Patches.col2im(g, grad, 0, 1, expectedSums, (first + q) * chw);
+            }
+            assertThat(sums).as("col2im of the block").containsExactly(expectedSums);
         });
     }
 
@@ -373,6 +410,126 @@ class FusedKernelPropertiesTest {
         });
     }
 
+    /** A strided, dilated window geometry on a padded input, as the channels-major kernels read it. */
+    private record Windows(int rows, int[] rowOff, int positions, int[] posOff, int sampleSize) {
+        static Windows random(Rng r) {
+            int c = 1 + r.nextInt(3);
+            int kh = 1 + r.nextInt(4);
+            int kw = 1 + r.nextInt(4);
+            int s = 1 + r.nextInt(2);
+            int d = 1 + r.nextInt(2);
+            int oh = 1 + r.nextInt(6);
+            int ow = 1 + r.nextInt(r.nextInt(2) == 0 ? 20 : 6);
+            int hp = s * (oh - 1) + d * (kh - 1) + 1;
+            int wp = s * (ow - 1) + d * (kw - 1) + 1 + r.nextInt(3);
+            int[] rowOff = new int[c * kh * kw];
+            for (int ci = 0, q = 0; ci < c; ci++) {
+                for (int ki = 0; ki < kh; ki++) {
+                    for (int kj = 0; kj < kw; kj++, q++) {
+                        rowOff[q] = ci * hp * wp + ki * d * wp + kj * d;
+                    }
+                }
+            }
+            int[] posOff = new int[oh * ow];
+            for (int oy = 0, p = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, p++) {
+                    posOff[p] = oy * s * wp + ox * s;
+                }
+            }
+            return new Windows(c * kh * kw, rowOff, oh * ow, posOff, c * hp * wp);
+        }
+    }
+
+    @Test
+    void forwardChannelsMatchesItsReferenceBitForBitAndIsTheConvolution() {
+        qt().withExamples(150).forAll(integers().between(1, 40), Generators.seeds()).checkAssert((m, seed) -> {
+            Rng r = new Rng(seed);
+            Windows win = Windows.random(r);
+            int samples = 1 + r.nextInt(2);
+            float[] x = random(r, samples * win.sampleSize());     // exactly sized: no read past the input
+            float[] w = random(r, m * win.rows());
+            float[] wt = ConvKernels.channelsMajor(w, m, win.rows());
+            float[] bias = r.nextInt(2) == 0 ? null : random(r, m);
+            int s = samples - 1;
+            int size = m * win.positions();
+            float[] expected = new float[samples * size];
+            float[] actual = new float[samples * size];
+            Arrays.fill(actual, SENTINEL);
+            ConvKernels.forwardChannelsScalar(wt, m, win.rows(), win.rowOff(), x, s * win.sampleSize(), win.posOff(),
+                    win.positions(), bias, expected, s * size);
+            ConvKernels.forwardChannels(wt, m, win.rows(), win.rowOff(), x, s * win.sampleSize(), win.posOff(),
+                    win.positions(), bias, actual, s * size);
+            for (int i = 0; i < s * size; i++) {
+                assertThat(actual[i]).as("before the sample").isEqualTo(SENTINEL);
+            }
+            assertThat(Arrays.equals(Arrays.copyOfRange(actual, s * size, actual.length),
+                    Arrays.copyOfRange(expected, s * size, expected.length)))
+                    .as("m=%d rows=%d positions=%d", m, win.rows(), win.positions()).isTrue();
+            // the reference is the definition: one output in double precision
+            int mo = r.nextInt(m);
+            int p = r.nextInt(win.positions());
+            double def = bias == null ? 0 : bias[mo];
+            double mag = Math.abs(def);
+            for (int q = 0; q < win.rows(); q++) {
+                double t = (double) w[mo * win.rows() + q] * x[s * win.sampleSize() + win.posOff()[p] + win.rowOff()[q]];
+                def += t;
+                mag += Math.abs(t);
+            }
+            assertThat((double) expected[s * size + mo * win.positions() + p])
+                    .isCloseTo(def, org.assertj.core.data.Offset.offset(1e-5 * (1 + mag)));
+        });
+    }
+
+    @Test
+    void weightGradChannelsMatchesItsReferenceBitForBit() {
+        qt().withExamples(150).forAll(integers().between(1, 40), Generators.seeds()).checkAssert((m, seed) -> {
+            Rng r = new Rng(seed);
+            Windows win = Windows.random(r);
+            int samples = 1 + r.nextInt(3);
+            int ld = ConvKernels.channelStride(m);
+            int xo = r.nextInt(3);
+            float[] x = random(r, xo + samples * win.sampleSize());
+            float[] gyt = new float[samples * win.positions() * ld];     // channels-major, zero past m
+            for (int q = 0; q < samples * win.positions(); q++) {
+                for (int c = 0; c < m; c++) {
+                    gyt[q * ld + c] = (float) r.nextGaussian();
+                }
+            }
+            float[] start = new float[win.rows() * ld];
+            for (int q = 0; q < win.rows(); q++) {
+                for (int c = 0; c < m; c++) {
+                    start[q * ld + c] = (float) r.nextGaussian();
+                }
+            }
+            float[] expected = start.clone();
+            float[] actual = start.clone();
+            ConvKernels.weightGradChannelsScalar(x, xo, win.sampleSize(), win.rowOff(), win.rows(), win.posOff(),
+                    win.positions(), gyt, 0, win.positions() * ld, m, samples, expected);
+            ConvKernels.weightGradChannels(x, xo, win.sampleSize(), win.rowOff(), win.rows(), win.posOff(),
+                    win.positions(), gyt, 0, win.positions() * ld, m, samples, actual);
+            for (int q = 0; q < win.rows(); q++) {
+                for (int c = 0; c < m; c++) {
+                    assertThat(actual[q * ld + c]).as("row %d channel %d of m=%d rows=%d", q, c, m, win.rows())
+                            .isEqualTo(expected[q * ld + c]);
+                }
+            }
+            // the reference is the sum: one element in double precision
+            int q0 = r.nextInt(win.rows());
+            int c0 = r.nextInt(m);
+            double def = start[q0 * ld + c0];
+            double mag = Math.abs(def);
+            for (int q = 0; q < samples; q++) {
+                for (int p = 0; p < win.positions(); p++) {
+                    double t = (double) x[xo + q * win.sampleSize() + win.posOff()[p] + win.rowOff()[q0]]
+                            * gyt[(q * win.positions() + p) * ld + c0];
+                    def += t;
+                    mag += Math.abs(t);
+                }
+            }
+            assertThat((double) expected[q0 * ld + c0]).isCloseTo(def, org.assertj.core.data.Offset.offset(1e-5 * (1 + mag)));
+        });
+    }
+
     @Test
     void dotRowsMatchesItsReference() {
         qt().withExamples(100).forAll(integers().between(1, 11), integers().between(1, 30),
@@ -382,12 +539,13 @@ class FusedKernelPropertiesTest {
             int samples = 1 + r.nextInt(3);
             float[] a = random(r, 2 + samples * m * k);
             float[] b = random(r, 3 + samples * n * k);
-            float[] c0 = random(r, m * n);
+            int co = r.nextInt(3);
+            float[] c0 = random(r, co + m * n);
             float[] expected = c0.clone();
             float[] actual = c0.clone();
-            ConvKernels.dotRowsScalar(a, 2, m * k, m, b, 3, n * k, n, k, samples, expected);
-            ConvKernels.dotRows(a, 2, m * k, m, b, 3, n * k, n, k, samples, actual);
-            for (int i = 0; i < m * n; i++) {
+            ConvKernels.dotRowsScalar(a, 2, m * k, m, b, 3, n * k, n, k, samples, expected, co);
+            ConvKernels.dotRows(a, 2, m * k, m, b, 3, n * k, n, k, samples, actual, co);
+            for (int i = 0; i < co + m * n; i++) {
                 double tol = 4 * Math.ulp(1f) * (samples * k + 2) * (Math.sqrt(samples * k) * 3 + Math.abs(c0[i]));
                 assertThat((double) actual[i]).as("%dx%d k=%d samples=%d at %d", m, n, k, samples, i)
                         .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tol));

@@ -113,14 +113,24 @@ public final class Pooling {
                 int r0 = 2 * oy * w;
                 for (int ox = 0; ox < ow; ox += L) {
                     int cols = 2 * Math.min(L, ow - ox);
-                    VectorMask<Float> m0 = PanamaKernels.firstLanes(cols);
-                    VectorMask<Float> m1 = PanamaKernels.firstLanes(cols - L);
                     int s0 = xo + r0 + 2 * ox;
                     int s1 = s0 + w;
-                    FloatVector a0 = FloatVector.fromArray(F, x, s0, m0);
-                    FloatVector a1 = FloatVector.fromArray(F, x, s0 + L, m1);
-                    FloatVector b0 = FloatVector.fromArray(F, x, s1, m0);
-                    FloatVector b1 = FloatVector.fromArray(F, x, s1 + L, m1);
+                    FloatVector a0, a1, b0, b1;
+                    if (s1 + 2 * L <= x.length) {
+                        // whole vectors (masked loads cost more): lanes past the window pair only feed output
+                        // lanes that are not stored, or are overwritten by the next row
+                        a0 = FloatVector.fromArray(F, x, s0);
+                        a1 = FloatVector.fromArray(F, x, s0 + L);
+                        b0 = FloatVector.fromArray(F, x, s1);
+                        b1 = FloatVector.fromArray(F, x, s1 + L);
+                    } else {
+                        VectorMask<Float> m0 = PanamaKernels.firstLanes(cols);
+                        VectorMask<Float> m1 = PanamaKernels.firstLanes(cols - L);
+                        a0 = FloatVector.fromArray(F, x, s0, m0);
+                        a1 = FloatVector.fromArray(F, x, s0 + L, m1);
+                        b0 = FloatVector.fromArray(F, x, s1, m0);
+                        b1 = FloatVector.fromArray(F, x, s1 + L, m1);
+                    }
                     IntVector i00 = twice.add(r0 + 2 * ox);
                     FloatVector best = a0.rearrange(EVEN, a1);
                     IntVector idx = i00;
@@ -161,9 +171,18 @@ public final class Pooling {
                 int r0 = 2 * oy * w;
                 for (int ox = 0; ox < ow; ox += L) {
                     int n = Math.min(L, ow - ox);
-                    VectorMask<Float> in = PanamaKernels.firstLanes(n);
-                    FloatVector g = FloatVector.fromArray(F, gy, yo + oy * ow + ox, in);
-                    IntVector a = IntVector.fromArray(I, arg, ao + oy * ow + ox, in.cast(I));
+                    FloatVector g;
+                    IntVector a;
+                    int at = oy * ow + ox;
+                    if (yo + at + L <= gy.length && ao + at + L <= arg.length) {
+                        // whole vectors: lanes past n are stored masked or overwritten by the next row
+                        g = FloatVector.fromArray(F, gy, yo + at);
+                        a = IntVector.fromArray(I, arg, ao + at);
+                    } else {
+                        VectorMask<Float> in = PanamaKernels.firstLanes(n);
+                        g = FloatVector.fromArray(F, gy, yo + at, in);
+                        a = IntVector.fromArray(I, arg, ao + at, in.cast(I));
+                    }
                     IntVector i00 = twice.add(r0 + 2 * ox);
                     FloatVector g00 = zero.blend(g, a.compare(VectorOperators.EQ, i00).cast(F));
                     FloatVector g01 = zero.blend(g, a.compare(VectorOperators.EQ, i00.add(1)).cast(F));

@@ -17,14 +17,23 @@ import org.secateur.tensor.kernels.Patches;
  * </ul>
  * So the backward of each is made of the three, and derivatives of any order follow.
  *
- * <p>Each works per sample (or per few samples) with patch matrices in a per-thread buffer (they stay in cache, and
- * nothing of size {@code N x C*kh*kw x L} is ever allocated) and one GEMM per sample; samples are split over threads.
- * In float32, with stride 1 and wide output rows, the forward and the input gradient skip the patch matrix: an
- * implicit GEMM reads the rows of a zero-padded copy of the input directly ({@link ConvKernels#forward}), the input
- * gradient being a forward convolution of the padded output gradient with the flipped kernel; and for long rows the
- * weight gradient is a set of dot products of gradient rows with patch rows ({@link ConvKernels#dotRows}).
- * The weight gradient sums fixed blocks of samples separately and adds the block sums in order, so its bits do not
- * depend on the thread count.
+ * <p>In float32 each picks the kernel that fills the vectors for its shape, and none writes a patch matrix larger
+ * than a per-thread buffer (nothing of size {@code N x C*kh*kw x L} is ever allocated):
+ * <ul>
+ *   <li>stride 1 and wide output rows: an implicit GEMM reads the rows of a zero-padded copy of the input directly
+ *       ({@link ConvKernels#forward}); the input gradient is the same kernel on the padded output gradient with the
+ *       kernel flipped, and for long rows the weight gradient is a set of dot products of gradient rows with patch
+ *       rows ({@link ConvKernels#dotRows});
+ *   <li>a vector's worth of output channels (LeNet-5's second layer: 16 channels of 10 x 10 positions): the forward
+ *       and the weight gradient with the channels in the vector lanes, windows read through offset tables, any
+ *       stride or dilation ({@link ConvKernels#forwardChannels}, {@link ConvKernels#weightGradChannels});
+ *   <li>otherwise the patch matrices of a block of samples side by side and one GEMM for the block (a per-sample GEMM
+ *       of {@code [16 x 150] . [150 x 100]} is too small for the micro-kernel), the input gradient's col2im as a
+ *       register gather for stride 1 ({@link Patches}).
+ * </ul>
+ * Samples (or blocks of them) are split over threads. The weight gradient sums fixed blocks of samples separately and
+ * adds the block sums in order, so its bits do not depend on the thread count; the choice of kernel depends only on
+ * the shapes.
  */
 final class Convolution {
     private Convolution() {}

@@ -5,11 +5,12 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Stride-1 convolution as an implicit GEMM: no patch matrix is ever written. The input is zero-padded once into a
- * buffer with rows of {@code rowStride} floats, and row {@code r = (c, ki, kj)} of the patch matrix, restricted to
- * output row {@code oy}, is then the contiguous run {@code xp[rowOff[r] + oy * rowStride, ... + ow)} of that
- * buffer: a micro-kernel reads it with vector loads through the table {@code rowOff}.
+ * Convolution kernels that write no patch matrix.
  *
+ * <p>Stride 1, as an implicit GEMM: the input is zero-padded once into a buffer with rows of {@code rowStride}
+ * floats, and row {@code r = (c, ki, kj)} of the patch matrix, restricted to output row {@code oy}, is then the
+ * contiguous run {@code xp[rowOff[r] + oy * rowStride, ... + ow)} of that buffer: a micro-kernel reads it with vector
+ * loads through the table {@code rowOff}.
  * <ul>
  *   <li>{@link #forward}: {@code y[m, oy, ox] = bias[m] + sum_r w[m, r] xp[rowOff[r] + oy*rowStride + ox]}, eight
  *       output channels by one or two vectors of positions of one output row per tile (the weights are broadcast,
@@ -18,7 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@link #dotRows}: the weight gradient {@code sum_s g[s] cols[s]^T} as dot products of contiguous rows,
  *       for long rows (many output positions).
  * </ul>
- * {@link #forwardScalar} and {@link #dotRowsScalar} are the references ({@code forward}'s sums in the same order).
+ * Channels-major, for layers with a vector's worth of output channels and small outputs, any stride or dilation:
+ * {@link #forwardChannels} and {@link #weightGradChannels} put the output channels in the vector lanes and
+ * broadcast the input through the tables {@code rowOff} (patch rows) and {@code posOff} (output positions).
+ *
+ * <p>{@link #forwardScalar}, {@link #forwardChannelsScalar}, {@link #weightGradChannelsScalar} (same sums in the same
+ * order, bit for bit) and {@link #dotRowsScalar} are the references.
  */
 public final class ConvKernels {
     private ConvKernels() {}

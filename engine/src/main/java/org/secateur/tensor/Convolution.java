@@ -169,48 +169,29 @@ final class Convolution {
         return Math.max(1, Math.min(max, (1 << 17) / Math.max(1, r * l)));
     }
 
-    /** {@code [cnt, O, L]} from {@code src[so ...]} to {@code [O, cnt * L]} in {@code dst}: the GEMM's layout. */
-    private static void toBlock(float[] src, int so, int o, int cnt, int l, float[] dst) {
+    /**
+     * {@code [cnt, O, L]} from {@code src[so ...]} to {@code [O, cnt * L]} in {@code dst} (arrays of one primitive
+     * type): the GEMM's layout, or back with {@code back} ({@code src} from 0, {@code dst} from {@code so}).
+     */
+    private static void regroup(Object src, int so, int o, int cnt, int l, Object dst, boolean back) {
         for (int c = 0; c < o; c++) {
             for (int q = 0; q < cnt; q++) {
-                System.arraycopy(src, so + (q * o + c) * l, dst, (c * cnt + q) * l, l);
-            }
-        }
-    }
-
-    /** As the float32 {@code toBlock}. */
-    private static void toBlock(double[] src, int so, int o, int cnt, int l, double[] dst) {
-        for (int c = 0; c < o; c++) {
-            for (int q = 0; q < cnt; q++) {
-                System.arraycopy(src, so + (q * o + c) * l, dst, (c * cnt + q) * l, l);
-            }
-        }
-    }
-
-    /** The inverse of {@code toBlock}, adding {@code bias[c]} (if not null) to channel {@code c}. */
-    private static void fromBlock(float[] src, int o, int cnt, int l, float[] bias, float[] dst, int dOff) {
-        for (int c = 0; c < o; c++) {
-            for (int q = 0; q < cnt; q++) {
-                int d = dOff + (q * o + c) * l;
-                if (bias == null) {
-                    System.arraycopy(src, (c * cnt + q) * l, dst, d, l);
+                if (back) {
+                    System.arraycopy(src, (c * cnt + q) * l, dst, so + (q * o + c) * l, l);
                 } else {
-                    K.binary(BinaryOp.ADD, src, (c * cnt + q) * l, 1, bias, c, 0, dst, d, l);
+                    System.arraycopy(src, so + (q * o + c) * l, dst, (c * cnt + q) * l, l);
                 }
             }
         }
     }
 
-    /** As the float32 {@code fromBlock}. */
-    private static void fromBlock(double[] src, int o, int cnt, int l, double[] bias, double[] dst, int dOff) {
-        for (int c = 0; c < o; c++) {
-            for (int q = 0; q < cnt; q++) {
-                int d = dOff + (q * o + c) * l;
-                if (bias == null) {
-                    System.arraycopy(src, (c * cnt + q) * l, dst, d, l);
-                } else {
-                    K.binary(BinaryOp.ADD, src, (c * cnt + q) * l, 1, bias, c, 0, dst, d, l);
-                }
+    /** Adds {@code b[c]} to channel {@code c} of samples {@code [s, s + cnt)} of {@code y [N, O, L]}. */
+    private static void addBias(Tensor y, Tensor b, int s, int cnt, int o, int l) {
+        for (int i = s * o; i < (s + cnt) * o; i++) {
+            if (y.f() != null) {
+                K.binary(BinaryOp.ADD, y.f(), i * l, 1, b.f(), i % o, 0, y.f(), i * l, l);
+            } else {
+                K.binary(BinaryOp.ADD, y.d(), i * l, 1, b.d(), i % o, 0, y.d(), i * l, l);
             }
         }
     }
@@ -321,13 +302,16 @@ final class Convolution {
                     float[] out = ws.block(o * cnt * l);
                     Patches.im2col(pg, x.f(), s * chw, cnt, cols, 0, 0f);
                     K.gemm(false, false, o, cnt * l, r, w.f(), 0, cols, 0, out, 0, false);
-                    fromBlock(out, o, cnt, l, b == null ? null : b.f(), y.f(), s * o * l);
+                    regroup(out, s * o * l, o, cnt, l, y.f(), true);
                 } else {
                     double[] cols = new double[r * cnt * l];
                     double[] out = new double[o * cnt * l];
                     Patches.im2col(pg, x.d(), s * chw, cnt, cols, 0, 0.0);
                     K.gemm(false, false, o, cnt * l, r, w.d(), 0, cols, 0, out, 0, false);
-                    fromBlock(out, o, cnt, l, b == null ? null : b.d(), y.d(), s * o * l);
+                    regroup(out, s * o * l, o, cnt, l, y.d(), true);
+                }
+                if (b != null) {
+                    addBias(y, b, s, cnt, o, l);
                 }
             }
         });
@@ -373,13 +357,13 @@ final class Convolution {
                         float[] gyb = ws.block(o * cnt * l);
                         // room before the patch rows: col2im's masked reads start up to a kernel width early
                         float[] cols = ws.cols(Patches.SLACK + r * cnt * l);
-                        toBlock(gy.f(), s * o * l, o, cnt, l, gyb);
+                        regroup(gy.f(), s * o * l, o, cnt, l, gyb, false);
                         K.gemm(true, false, r, cnt * l, o, w.f(), 0, gyb, 0, cols, Patches.SLACK, false);
                         Patches.col2im(pg, cols, Patches.SLACK, cnt, gx.f(), s * chw);
                     } else {
                         double[] gyb = new double[o * cnt * l];
                         double[] cols = new double[r * cnt * l];
-                        toBlock(gy.d(), s * o * l, o, cnt, l, gyb);
+                        regroup(gy.d(), s * o * l, o, cnt, l, gyb, false);
                         K.gemm(true, false, r, cnt * l, o, w.d(), 0, gyb, 0, cols, 0, false);
                         Patches.col2im(pg, cols, 0, cnt, gx.d(), s * chw);
                     }
@@ -494,13 +478,13 @@ final class Convolution {
                             Workspace ws = WORKSPACE.get();
                             float[] gyb = ws.block(o * cnt * l);
                             float[] cols = ws.cols(r * cnt * l);
-                            toBlock(gy.f(), s * o * l, o, cnt, l, gyb);
+                            regroup(gy.f(), s * o * l, o, cnt, l, gyb, false);
                             Patches.im2col(pg, x.f(), s * chw, cnt, cols, 0, 0f);
                             K.gemm(false, true, o, r, cnt * l, gyb, 0, cols, 0, partial.f(), blk * or, s > first);
                         } else {
                             double[] gyb = new double[o * cnt * l];
                             double[] cols = new double[r * cnt * l];
-                            toBlock(gy.d(), s * o * l, o, cnt, l, gyb);
+                            regroup(gy.d(), s * o * l, o, cnt, l, gyb, false);
                             Patches.im2col(pg, x.d(), s * chw, cnt, cols, 0, 0.0);
                             K.gemm(false, true, o, r, cnt * l, gyb, 0, cols, 0, partial.d(), blk * or, s > first);
                         }

@@ -504,6 +504,7 @@ public final class ConvKernels {
             int mb = (m + 3) / 4;
             int nb = (n + 3) / 4;
             float[] acc = new float[mb * nb * 16 * L];
+            float[] pad = new float[8 * L];
             int full = k / L * L;
             for (int s = 0; s < samples; s++) {
                 int as = ao + s * aStride;
@@ -521,7 +522,8 @@ public final class ConvKernels {
                         int b3 = bs + Math.min(4 * bj + 3, n - 1) * k;
                         block(a, a0, a1, a2, a3, b, b0, b1, b2, b3, full, acc, (bi * nb + bj) * 16 * L);
                         if (full < k) {
-                            blockTail(a, a0, a1, a2, a3, b, b0, b1, b2, b3, full, k, acc, (bi * nb + bj) * 16 * L);
+                            blockTail(a, a0, a1, a2, a3, b, b0, b1, b2, b3, full, k, pad, acc,
+                                    (bi * nb + bj) * 16 * L);
                         }
                     }
                 }
@@ -548,9 +550,9 @@ public final class ConvKernels {
         }
 
         /**
-         * 4 x 4 dot products along k: whole vectors to {@code full}, then one masked vector for the rest ({@link
-         * #blockTail}, a method of its own: C1 gives up on the two together, "out of virtual registers", and the
-         * interpreter then runs them until C2 gets to them, a hundred times slower).
+         * 4 x 4 dot products along k in whole vectors to {@code full} (the rest goes through {@link #blockTail}: with
+         * a masked copy of this loop beside it, C1 gives up on the method, "out of virtual registers", and the
+         * interpreter then runs it until C2 gets to it, a hundred times slower).
          */
         private static void block(float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int b1, int b2, int b3,
                                   int full, float[] acc, int o) {
@@ -606,58 +608,18 @@ public final class ConvKernels {
             c33.intoArray(acc, o + 15 * L);
         }
 
-        /** The masked last vector of {@link #block}, from and back to the accumulators in {@code acc}. */
+        /**
+         * The last {@code k - full} elements of the eight rows through {@link #block} as whole vectors: copied into
+         * {@code pad} (eight rows of L, zero past the copies), so that no masked copy of the block's loop is needed.
+         */
         private static void blockTail(float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int b1, int b2,
-                                      int b3, int full, int k, float[] acc, int o) {
-            FloatVector c00 = FloatVector.fromArray(F, acc, o), c01 = FloatVector.fromArray(F, acc, o + L);
-            FloatVector c02 = FloatVector.fromArray(F, acc, o + 2 * L), c03 = FloatVector.fromArray(F, acc, o + 3 * L);
-            FloatVector c10 = FloatVector.fromArray(F, acc, o + 4 * L), c11 = FloatVector.fromArray(F, acc, o + 5 * L);
-            FloatVector c12 = FloatVector.fromArray(F, acc, o + 6 * L), c13 = FloatVector.fromArray(F, acc, o + 7 * L);
-            FloatVector c20 = FloatVector.fromArray(F, acc, o + 8 * L), c21 = FloatVector.fromArray(F, acc, o + 9 * L);
-            FloatVector c22 = FloatVector.fromArray(F, acc, o + 10 * L), c23 = FloatVector.fromArray(F, acc, o + 11 * L);
-            FloatVector c30 = FloatVector.fromArray(F, acc, o + 12 * L), c31 = FloatVector.fromArray(F, acc, o + 13 * L);
-            FloatVector c32 = FloatVector.fromArray(F, acc, o + 14 * L), c33 = FloatVector.fromArray(F, acc, o + 15 * L);
-            VectorMask<Float> mk = PanamaKernels.firstLanes(k - full);
-            FloatVector u0 = FloatVector.fromArray(F, b, b0 + full, mk);
-            FloatVector u1 = FloatVector.fromArray(F, b, b1 + full, mk);
-            FloatVector u2 = FloatVector.fromArray(F, b, b2 + full, mk);
-            FloatVector u3 = FloatVector.fromArray(F, b, b3 + full, mk);
-            FloatVector v = FloatVector.fromArray(F, a, a0 + full, mk);
-            c00 = v.fma(u0, c00);
-            c01 = v.fma(u1, c01);
-            c02 = v.fma(u2, c02);
-            c03 = v.fma(u3, c03);
-            v = FloatVector.fromArray(F, a, a1 + full, mk);
-            c10 = v.fma(u0, c10);
-            c11 = v.fma(u1, c11);
-            c12 = v.fma(u2, c12);
-            c13 = v.fma(u3, c13);
-            v = FloatVector.fromArray(F, a, a2 + full, mk);
-            c20 = v.fma(u0, c20);
-            c21 = v.fma(u1, c21);
-            c22 = v.fma(u2, c22);
-            c23 = v.fma(u3, c23);
-            v = FloatVector.fromArray(F, a, a3 + full, mk);
-            c30 = v.fma(u0, c30);
-            c31 = v.fma(u1, c31);
-            c32 = v.fma(u2, c32);
-            c33 = v.fma(u3, c33);
-            c00.intoArray(acc, o);
-            c01.intoArray(acc, o + L);
-            c02.intoArray(acc, o + 2 * L);
-            c03.intoArray(acc, o + 3 * L);
-            c10.intoArray(acc, o + 4 * L);
-            c11.intoArray(acc, o + 5 * L);
-            c12.intoArray(acc, o + 6 * L);
-            c13.intoArray(acc, o + 7 * L);
-            c20.intoArray(acc, o + 8 * L);
-            c21.intoArray(acc, o + 9 * L);
-            c22.intoArray(acc, o + 10 * L);
-            c23.intoArray(acc, o + 11 * L);
-            c30.intoArray(acc, o + 12 * L);
-            c31.intoArray(acc, o + 13 * L);
-            c32.intoArray(acc, o + 14 * L);
-            c33.intoArray(acc, o + 15 * L);
+                                      int b3, int full, int k, float[] pad, float[] acc, int o) {
+            int n = k - full;
+            int[] from = {a0, a1, a2, a3, b0, b1, b2, b3};
+            for (int i = 0; i < 8; i++) {
+                System.arraycopy(i < 4 ? a : b, from[i] + full, pad, i * L, n);
+            }
+            block(pad, 0, L, 2 * L, 3 * L, pad, 4 * L, 5 * L, 6 * L, 7 * L, L, acc, o);
         }
     }
 }

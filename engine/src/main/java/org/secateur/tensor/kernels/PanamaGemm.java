@@ -175,12 +175,14 @@ final class PanamaGemm {
                     FloatVector.fromArray(F, b, src + L).intoArray(bp, dst + L);
                 }
             } else {
-                // masked loads read zeros past the last column, so the panel is padded without a separate fill
-                VectorMask<Float> m0 = PanamaKernels.firstLanes(nr);
-                VectorMask<Float> m1 = PanamaKernels.firstLanes(nr - L);
+                // an edge panel: plain loops, the columns past the last zero
                 for (int p = 0; p < kc; p++, src += n, dst += NR) {
-                    FloatVector.fromArray(F, b, src, m0).intoArray(bp, dst);
-                    FloatVector.fromArray(F, b, src + L, m1).intoArray(bp, dst + L);
+                    for (int j = 0; j < nr; j++) {
+                        bp[dst + j] = b[src + j];
+                    }
+                    for (int j = nr; j < NR; j++) {
+                        bp[dst + j] = 0f;
+                    }
                 }
             }
         }
@@ -236,9 +238,14 @@ final class PanamaGemm {
                     System.arraycopy(at, src, ap, dst, MR);
                 }
             } else {
+                // an edge panel: a few floats a step, cheaper as plain loops than as arraycopy and fill calls
                 for (int p = 0; p < kc; p++, src += m, dst += MR) {
-                    System.arraycopy(at, src, ap, dst, mr);
-                    java.util.Arrays.fill(ap, dst + mr, dst + MR, 0f);
+                    for (int i = 0; i < mr; i++) {
+                        ap[dst + i] = at[src + i];
+                    }
+                    for (int i = mr; i < MR; i++) {
+                        ap[dst + i] = 0f;
+                    }
                 }
             }
         }

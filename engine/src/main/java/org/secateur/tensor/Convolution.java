@@ -523,13 +523,7 @@ final class Convolution {
                     int cnt = (int) ((long) n * (blk + 1) / blocks) - first;
                     float[] gyt = WORKSPACE.get().block(cnt * l * ld);
                     for (int q = 0; q < cnt; q++) {
-                        for (int p = 0; p < l; p++) {
-                            int d = (q * l + p) * ld;
-                            for (int m = 0; m < o; m++) {
-                                gyt[d + m] = gyf[((first + q) * o + m) * l + p];
-                            }
-                            java.util.Arrays.fill(gyt, d + o, d + ld, 0f);
-                        }
+                        ConvKernels.channelsMajor(gyf, (first + q) * o * l, o, l, gyt, q * l * ld);
                     }
                     float[] acc = new float[r * ld];
                     ConvKernels.weightGradChannels(xp.data(), first * sampleSize, sampleSize, rowOff, r, posOff, l, gyt,

@@ -99,14 +99,20 @@ public final class ConvKernels {
 
     /** {@code w [channels, rows]} as {@code [rows, channelStride(channels)]}, zero past {@code channels}. */
     public static float[] channelsMajor(float[] w, int channels, int rows) {
-        int ld = channelStride(channels);
-        float[] t = new float[rows * ld];
-        for (int m = 0; m < channels; m++) {
-            for (int r = 0; r < rows; r++) {
-                t[r * ld + m] = w[m * rows + r];
-            }
-        }
+        float[] t = new float[rows * channelStride(channels)];
+        channelsMajor(w, 0, channels, rows, t, 0);
         return t;
+    }
+
+    /** As {@link #channelsMajor(float[], int, int)}, from {@code w[wo ...]} into {@code t[to ...]}, zeros written. */
+    public static void channelsMajor(float[] w, int wo, int channels, int rows, float[] t, int to) {
+        int ld = channelStride(channels);
+        for (int r = 0; r < rows; r++) {
+            for (int m = 0; m < channels; m++) {
+                t[to + r * ld + m] = w[wo + m * rows + r];
+            }
+            java.util.Arrays.fill(t, to + r * ld + channels, to + (r + 1) * ld, 0f);
+        }
     }
 
     /**

@@ -34,18 +34,19 @@ final class PanamaKernels extends ScalarKernels {
         }
     }
 
-    /** The lane indices 0, 1, ..., L - 1 as a vector. */
-    static FloatVector laneIndex() {
-        return FloatVector.fromArray(F, LANE_INDEX, 0);
-    }
-
     /**
      * The mask of lanes {@code [0, n)}: all for {@code n >= L}, none for {@code n <= 0}. A compare against the lane
      * indices, which C2 compiles to one instruction; {@code indexInRange} with bounds known only at run time was a
      * call in the profiles of the convolution and pooling loops (JDK 25), a large share of their time.
      */
     static VectorMask<Float> firstLanes(int n) {
-        return laneIndex().compare(VectorOperators.LT, (float) n);
+        return FloatVector.fromArray(F, LANE_INDEX, 0).compare(VectorOperators.LT, (float) n);
+    }
+
+    /** The mask of lanes {@code [lo, hi)}, by compares as {@link #firstLanes}. */
+    static VectorMask<Float> lanes(int lo, int hi) {
+        FloatVector i = FloatVector.fromArray(F, LANE_INDEX, 0);
+        return i.compare(VectorOperators.GE, (float) lo).and(i.compare(VectorOperators.LT, (float) hi));
     }
 
     @Override

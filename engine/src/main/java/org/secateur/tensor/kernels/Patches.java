@@ -2,7 +2,6 @@ package org.secateur.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -258,13 +257,11 @@ public final class Patches {
         /**
          * col2im of one sample for strides of 1 as a gather: each input row, a vector at a time, sums the patch
          * elements read from it in registers, row {@code (c, ki, kj)} after row, and is stored once (a scatter of
-         * short rows instead adds to each element {@code kh * kw} times through memory). A masked load keeps the
+         * short rows instead adds to each element {@code kh * kw} times through memory). A masked add keeps the
          * lanes whose output column lies outside the patch row out of the sum, so the sums are the scatter's, bit
-         * for bit. Reads up to {@code dw * (kw - 1)} floats before a patch row, under the mask.
+         * for bit. Reads up to {@code dw * (kw - 1)} floats before a patch row (masked where that leaves the array).
          */
         static void col2imGather(Geometry g, float[] cols, int co, int ld, float[] x, int xo) {
-            FloatVector lanes = PanamaKernels.laneIndex();
-            float ow = g.ow;
             for (int c = 0; c < g.channels; c++) {
                 for (int iy = 0; iy < g.h; iy++) {
                     int row = xo + (c * g.h + iy) * g.w;
@@ -278,9 +275,8 @@ public final class Patches {
                             }
                             for (int kj = 0; kj < g.kw; kj++) {
                                 int ox0 = ix0 + g.pw - kj * g.dw;          // output column of lane 0
-                                FloatVector ox = lanes.add((float) ox0);
-                                VectorMask<Float> m = ox.compare(VectorOperators.GE, 0f)
-                                        .and(ox.compare(VectorOperators.LT, ow));
+                                // the lanes whose output column ox0 + lane lies in [0, ow)
+                                VectorMask<Float> m = PanamaKernels.lanes(-ox0, g.ow - ox0);
                                 int src = co + ((c * g.kh + ki) * g.kw + kj) * ld + oy * g.ow + ox0;
                                 FloatVector v = src >= 0 && src + L <= cols.length
                                         ? FloatVector.fromArray(F, cols, src)

@@ -27,7 +27,7 @@ public final class Backprop {
             throw new IllegalStateException("backward() on a tensor that does not require grad: nothing in its "
                     + "history requires grad, or it was computed under noGrad");
         }
-        run(new Tensor[] {root}, new Tensor[] {seed}, null, false);
+        run(new Tensor[] {root}, new Tensor[] {seed}, null, false, null, null);
     }
 
     /**
@@ -38,7 +38,7 @@ public final class Backprop {
         for (int i = 0; i < outputs.length; i++) {
             Shape.requireEqual("gradient seed for output " + i, outputs[i].shapeRef(), seeds[i].shapeRef());
         }
-        Map<Tensor, Tensor> found = run(outputs, seeds, inputs, createGraph);
+        Map<Tensor, Tensor> found = run(outputs, seeds, inputs, createGraph, null, null);
         Tensor[] out = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             Tensor g = found.get(inputs[i]);
@@ -48,10 +48,37 @@ public final class Backprop {
     }
 
     /**
-     * Runs the backward pass. With {@code targets == null}, accumulates into leaves' {@code grad} (and retained
-     * non-leaves); otherwise returns the gradient of each target and touches no {@code grad} field.
+     * {@code sum_i <dL/d inputs[i], vectors[i]>} for {@code L = sum_j <seeds[j], outputs[j]>}, recorded so that it
+     * can be differentiated again: the directional derivative whose gradient is a Hessian-vector product. Where a
+     * leaf input feeds a function that offers {@link Function#jvp}, that part of its gradient is never formed; the
+     * term is {@code <g, jvp(v)>} instead (for a layer's weight: one GEMM fewer). A result that does not require
+     * grad means the directional derivative does not depend on the inputs.
      */
-    private static Map<Tensor, Tensor> run(Tensor[] roots, Tensor[] seeds, Tensor[] targets, boolean createGraph) {
+    public static Tensor gradDot(Tensor[] outputs, Tensor[] seeds, Tensor[] inputs, Tensor[] vectors) {
+        Map<Tensor, Tensor> along = new IdentityHashMap<>();
+        for (int i = 0; i < inputs.length; i++) {
+            Shape.requireEqual("direction for input " + i, inputs[i].shapeRef(), vectors[i].shapeRef());
+            // the same tensor twice among the inputs: its gradient counts against both vectors
+            along.merge(inputs[i], vectors[i].detach(), Tensor::add);
+        }
+        List<Tensor> terms = new ArrayList<>();
+        Map<Tensor, Tensor> found = run(outputs, seeds, inputs, true, along, terms);
+        found.forEach((input, g) -> terms.add(g.mul(along.get(input)).sum()));
+        Tensor dot = null;
+        for (Tensor t : terms) {
+            dot = dot == null ? t : dot.add(t);
+        }
+        return dot != null ? dot : Tensor.zeros(outputs[0].dtype());
+    }
+
+    /**
+     * Runs the backward pass. With {@code targets == null}, accumulates into leaves' {@code grad} (and retained
+     * non-leaves); otherwise returns the gradient of each target and touches no {@code grad} field. With
+     * {@code along} (a direction per leaf target), contributions offered by {@link Function#jvp} go to
+     * {@code terms} as {@code <g, jvp(v)>} instead of into the target's gradient.
+     */
+    private static Map<Tensor, Tensor> run(Tensor[] roots, Tensor[] seeds, Tensor[] targets, boolean createGraph,
+            Map<Tensor, Tensor> along, List<Tensor> terms) {
         Set<Tensor> targetSet = null;
         if (targets != null) {
             targetSet = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -93,9 +120,10 @@ public final class Backprop {
                     continue;
                 }
                 Tensor[] in = fn.recordedInputs();
+                int skip = along == null ? 0 : contract(fn, g, in, along, terms);
                 Tensor[] gin;
                 try {
-                    gin = fn.backward(g);
+                    gin = fn.backward(g, skip);
                 } catch (ArithmeticException e) {
                     // an anomaly inside a backward formula: say whose derivative it was
                     throw new ArithmeticException("backward of " + fn.name() + ": " + e.getMessage());
@@ -121,6 +149,27 @@ public final class Backprop {
             }
         }
         return result;
+    }
+
+    /**
+     * Adds {@code <g, jvp_k(v_k)>} to {@code terms} for each leaf input {@code k} of {@code fn} that has a direction
+     * and a JVP; returns the set of those inputs, whose gradients the backward then skips.
+     */
+    private static int contract(Function fn, Tensor g, Tensor[] in, Map<Tensor, Tensor> along, List<Tensor> terms) {
+        int skip = 0;
+        for (int k = 0; k < Math.min(in.length, Integer.SIZE - 1); k++) {
+            Tensor v = along.get(in[k]);
+            if (v == null || in[k].gradFn() != null || !in[k].requiresGrad()) {
+                continue;
+            }
+            Tensor jv = fn.jvp(k, v);
+            if (jv != null) {
+                Shape.requireEqual("jvp of " + fn.name() + " for input " + k, g.shapeRef(), jv.shapeRef());
+                terms.add(g.mul(jv).sum());
+                skip |= 1 << k;
+            }
+        }
+        return skip;
     }
 
     /**

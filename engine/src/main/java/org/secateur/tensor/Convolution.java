@@ -233,6 +233,15 @@ final class Convolution {
         }
 
         @Override
+        protected Tensor jvp(int input, Tensor v) {
+            return switch (input) {
+                case 0 -> new Conv(g, false).apply(v, w);
+                case 1 -> new Conv(g, false).apply(x, v);
+                default -> null;
+            };
+        }
+
+        @Override
         public String name() {
             return "conv2d";
         }

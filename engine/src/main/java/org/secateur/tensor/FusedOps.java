@@ -64,6 +64,15 @@ final class FusedOps {
         }
 
         @Override
+        protected Tensor jvp(int input, Tensor v) {
+            return switch (input) {
+                case 0 -> new Linear(false).apply(v, w);
+                case 1 -> new Linear(false).apply(x, v);
+                default -> null;
+            };
+        }
+
+        @Override
         public String name() {
             return "linear";
         }

@@ -104,6 +104,11 @@ final class MatMul extends Function {
     }
 
     @Override
+    protected Tensor jvp(int input, Tensor v) {
+        return new MatMul(transA, transB).apply(input == 0 ? v : a, input == 0 ? b : v);
+    }
+
+    @Override
     public String name() {
         return "matmul";
     }

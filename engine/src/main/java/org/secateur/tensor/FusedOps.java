@@ -301,6 +301,10 @@ final class FusedOps {
             arg = new int[planes * ohw];
             int grain = Math.max(1, (1 << 15) / Math.max(1, ohw * g.kh() * g.kw()));
             Parallel.forRange(planes, grain, (p0, p1) -> {
+                if (x.f() != null && twoByTwo()) {
+                    Pooling.maxPool2x2(x.f(), p0 * hw, p1 - p0, g.height(), g.width(), y.f(), p0 * ohw, arg, p0 * ohw);
+                    return;
+                }
                 for (int p = p0; p < p1; p++) {
                     if (x.f() != null) {
                         pool(x.f(), p * hw, y.f(), p * ohw, arg, p * ohw);
@@ -322,10 +326,6 @@ final class FusedOps {
             int oh = g.outHeight();
             int ow = g.outWidth();
             int w = g.width();
-            if (twoByTwo()) {
-                Pooling.maxPool2x2(x, xo, g.height(), w, y, yo, arg, ao);
-                return;
-            }
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     float best = 0;
@@ -421,11 +421,8 @@ final class FusedOps {
             float[] src = s.f();
             float[] dst = y.f();
             int grain = Math.max(1, (1 << 14) / Math.max(1, hw));
-            Parallel.forRange(planes, grain, (p0, p1) -> {
-                for (int p = p0; p < p1; p++) {
-                    Pooling.unpool2x2(src, p * per, arg, p * per, h, w, dst, p * hw);
-                }
-            });
+            Parallel.forRange(planes, grain,
+                    (p0, p1) -> Pooling.unpool2x2(src, p0 * per, arg, p0 * per, p1 - p0, h, w, dst, p0 * hw));
             return y;
         }
 

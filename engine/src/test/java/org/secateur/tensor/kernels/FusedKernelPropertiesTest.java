@@ -53,12 +53,17 @@ class FusedKernelPropertiesTest {
         });
     }
 
-    /** Planes of {@code h x w} in one array, pooled in a shuffled order, against the scalar reference. */
+    /**
+     * Planes of {@code h x w} in one array, pooled as runs of planes in a shuffled order, against the scalar
+     * reference: up to 40 planes, so that the narrow planes' gathered blocks (whole vectors of outputs across
+     * planes) and the planes left over after them both occur.
+     */
     @Test
     void maxPool2x2MatchesTheReferenceOnEveryPlaneAndWritesNothingElse() {
-        qt().withExamples(150).forAll(integers().between(2, 41), integers().between(2, 41), integers().between(1, 4),
-                Generators.seeds()).checkAssert((h, w, planes, seed) -> {
+        qt().withExamples(150).forAll(integers().between(2, 41), integers().between(2, 41), integers().between(1, 40),
+                Generators.seeds()).checkAssert((h, w0, planes, seed) -> {
             Rng r = new Rng(seed);
+            int w = r.nextInt(2) == 0 ? w0 : 2 + r.nextInt(19);     // often narrow
             int hw = h * w;
             int ohw = (h / 2) * (w / 2);
             float[] x = random(r, planes * hw);
@@ -70,26 +75,46 @@ class FusedKernelPropertiesTest {
             }
             float[] ye = new float[planes * ohw];
             int[] ae = new int[planes * ohw];
+            for (int p = 0; p < planes; p++) {
+                Pooling.maxPool2x2Scalar(x, p * hw, h, w, ye, p * ohw, ae, p * ohw);
+            }
             float[] ya = new float[planes * ohw];
             int[] aa = new int[planes * ohw];
             Arrays.fill(ya, SENTINEL);
             Arrays.fill(aa, -7);
-            for (int p : order(r, planes)) {
-                Pooling.maxPool2x2Scalar(x, p * hw, h, w, ye, p * ohw, ae, p * ohw);
+            int[][] runs = runs(r, planes);
+            for (int k : order(r, runs.length)) {
+                int p0 = runs[k][0];
+                int p1 = runs[k][1];
                 float[] yBefore = ya.clone();
                 int[] aBefore = aa.clone();
-                Pooling.maxPool2x2(x, p * hw, h, w, ya, p * ohw, aa, p * ohw);
+                Pooling.maxPool2x2(x, p0 * hw, p1 - p0, h, w, ya, p0 * ohw, aa, p0 * ohw);
                 for (int i = 0; i < ya.length; i++) {
-                    if (i / ohw != p) {
-                        assertThat(Float.floatToIntBits(ya[i])).as("output %d outside plane %d", i, p)
+                    if (i / ohw < p0 || i / ohw >= p1) {
+                        assertThat(Float.floatToIntBits(ya[i])).as("output %d outside planes [%d, %d)", i, p0, p1)
                                 .isEqualTo(Float.floatToIntBits(yBefore[i]));
-                        assertThat(aa[i]).as("index %d outside plane %d", i, p).isEqualTo(aBefore[i]);
+                        assertThat(aa[i]).as("index %d outside planes [%d, %d)", i, p0, p1).isEqualTo(aBefore[i]);
                     }
                 }
             }
             assertThat(aa).as("argmax, %dx%d, %d planes", h, w, planes).containsExactly(ae);
             assertThat(ya).as("max, %dx%d, %d planes", h, w, planes).containsExactly(ye);
         });
+    }
+
+    /** {@code [0, n)} cut into one to four runs {@code {from, to}} at random points. */
+    private static int[][] runs(Rng r, int n) {
+        int cuts = Math.min(n - 1, r.nextInt(4));
+        java.util.TreeSet<Integer> at = new java.util.TreeSet<>(java.util.List.of(0, n));
+        while (at.size() < cuts + 2) {
+            at.add(1 + r.nextInt(n - 1));
+        }
+        Integer[] b = at.toArray(Integer[]::new);
+        int[][] runs = new int[b.length - 1][];
+        for (int i = 0; i + 1 < b.length; i++) {
+            runs[i] = new int[] {b[i], b[i + 1]};
+        }
+        return runs;
     }
 
     @Test
@@ -109,28 +134,32 @@ class FusedKernelPropertiesTest {
 
     @Test
     void unpool2x2MatchesTheReferenceAndFillsEachPlaneExactly() {
-        qt().withExamples(150).forAll(integers().between(2, 41), integers().between(2, 41), integers().between(1, 4),
-                Generators.seeds()).checkAssert((h, w, planes, seed) -> {
+        qt().withExamples(150).forAll(integers().between(2, 41), integers().between(2, 41), integers().between(1, 40),
+                Generators.seeds()).checkAssert((h, w0, planes, seed) -> {
             Rng r = new Rng(seed);
+            int w = r.nextInt(2) == 0 ? w0 : 2 + r.nextInt(19);     // often narrow
             int hw = h * w;
             int ohw = (h / 2) * (w / 2);
             float[] x = random(r, planes * hw);
             float[] y = new float[planes * ohw];
             int[] arg = new int[planes * ohw];
-            for (int p = 0; p < planes; p++) {
-                Pooling.maxPool2x2Scalar(x, p * hw, h, w, y, p * ohw, arg, p * ohw);
-            }
             float[] gy = random(r, planes * ohw);
             float[] expected = new float[planes * hw];
-            float[] actual = new float[planes * hw];
-            Arrays.fill(actual, SENTINEL);           // the kernel must write every element of its plane
-            for (int p : order(r, planes)) {
+            for (int p = 0; p < planes; p++) {
+                Pooling.maxPool2x2Scalar(x, p * hw, h, w, y, p * ohw, arg, p * ohw);
                 Pooling.unpool2x2Scalar(gy, p * ohw, arg, p * ohw, h, w, expected, p * hw);
+            }
+            float[] actual = new float[planes * hw];
+            Arrays.fill(actual, SENTINEL);           // the kernel must write every element of its planes
+            int[][] runs = runs(r, planes);
+            for (int k : order(r, runs.length)) {
+                int p0 = runs[k][0];
+                int p1 = runs[k][1];
                 float[] before = actual.clone();
-                Pooling.unpool2x2(gy, p * ohw, arg, p * ohw, h, w, actual, p * hw);
+                Pooling.unpool2x2(gy, p0 * ohw, arg, p0 * ohw, p1 - p0, h, w, actual, p0 * hw);
                 for (int i = 0; i < actual.length; i++) {
-                    if (i / hw != p) {
-                        assertThat(actual[i]).as("element %d outside plane %d", i, p).isEqualTo(before[i]);
+                    if (i / hw < p0 || i / hw >= p1) {
+                        assertThat(actual[i]).as("element %d outside planes [%d, %d)", i, p0, p1).isEqualTo(before[i]);
                     }
                 }
             }

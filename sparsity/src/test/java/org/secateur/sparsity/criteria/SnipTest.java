@@ -1,6 +1,7 @@
 package org.secateur.sparsity.criteria;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 
 import java.util.List;
@@ -25,11 +26,17 @@ class SnipTest {
             List<Minibatch> batch = TwoLayerNet.batches(r, 1, 2 + r.nextInt(8), net.in, net.out);
             Map<String, Parameter> weights = Pruning.prunableWeights(net.model);
             double alpha = Math.exp(r.nextDouble() * 12 - 6);
+            Map<String, Tensor> taylor = new Taylor(batch, Losses::crossEntropy).scores(net.model, weights).values();
+            double total = taylor.values().stream().mapToDouble(t -> t.sum().item()).sum();
+            if (total == 0) {
+                // a tiny net whose hidden units are all dead on the batch: nothing to normalise, and SNIP says so
+                assertThatThrownBy(() -> new Snip(batch, Losses::crossEntropy).scores(net.model, weights))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is 0.0");
+                return;
+            }
             Map<String, Tensor> plain = new Snip(batch, Losses::crossEntropy).scores(net.model, weights).values();
             Map<String, Tensor> scaled = new Snip(batch, (out, y) -> Losses.crossEntropy(out, y).mul(alpha))
                     .scores(net.model, weights).values();
-            Map<String, Tensor> taylor = new Taylor(batch, Losses::crossEntropy).scores(net.model, weights).values();
-            double total = taylor.values().stream().mapToDouble(t -> t.sum().item()).sum();
             double sum = 0;
             for (String name : weights.keySet()) {
                 for (int i = 0; i < plain.get(name).numel(); i++) {

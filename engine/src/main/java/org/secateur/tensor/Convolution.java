@@ -22,8 +22,8 @@ import org.secateur.tensor.kernels.Patches;
  * <ul>
  *   <li>stride 1 and wide output rows: an implicit GEMM reads the rows of a zero-padded copy of the input directly
  *       ({@link ConvKernels#forward}); the input gradient is the same kernel on the padded output gradient with the
- *       kernel flipped, and for long rows the weight gradient is a set of dot products of gradient rows with patch
- *       rows ({@link ConvKernels#dotRows});
+ *       kernel flipped, and the weight gradient is a set of dot products of the output gradient's rows, widened to
+ *       the padded rows, with windows of the padded input, which are the patch rows ({@link ConvKernels#dotRows});
  *   <li>a vector's worth of output channels (LeNet-5's second layer: 16 channels of 10 x 10 positions): the forward
  *       and the weight gradient with the channels in the vector lanes, windows read through offset tables, any
  *       stride or dilation ({@link ConvKernels#forwardChannels}, {@link ConvKernels#weightGradChannels});
@@ -458,6 +458,9 @@ final class Convolution {
             if (channels(x, gy.size(1))) {
                 return forwardChannels();
             }
+            if (implicit(x, g, g.outWidth()) && (g.kw() - 1) * g.dw() <= ConvKernels.SLACK) {
+                return forwardWindows();
+            }
             int n = x.size(0);
             int o = gy.size(1);
             int r = g.patchSize();
@@ -470,6 +473,7 @@ final class Convolution {
             int group = dots ? Math.max(1, Math.min(8, (1 << 18) / Math.max(1, r * l)))
                     : samplesPerBlock(r, l, (n + blocks - 1) / blocks);
             Tensor partial = Tensor.zeros(x.dtype(), blocks, or);
+            int[] patchRows = ConvKernels.contiguousRows(r, l);
             Parallel.forRange(blocks, 1, (b0, b1) -> {
                 for (int blk = b0; blk < b1; blk++) {
                     int first = (int) ((long) n * blk / blocks);
@@ -481,8 +485,8 @@ final class Convolution {
                             for (int q = 0; q < cnt; q++) {
                                 Patches.im2col(pg, x.f(), (s + q) * chw, 1, cols, q * r * l, 0f);
                             }
-                            ConvKernels.dotRows(gy.f(), s * o * l, o * l, o, cols, 0, r * l, r, l, cnt, partial.f(),
-                                    blk * or);
+                            ConvKernels.dotRows(gy.f(), s * o * l, o * l, o, cols, 0, r * l, patchRows, l, cnt,
+                                    partial.f(), blk * or);
                         } else if (x.f() != null) {
                             Workspace ws = WORKSPACE.get();
                             float[] gyb = ws.block(o * cnt * l);
@@ -506,6 +510,56 @@ final class Convolution {
             } else {
                 K.sum(partial.d(), 1, blocks, or, gw.d());
             }
+            return gw;
+        }
+
+        /**
+         * Stride 1, without patch matrices: over the padded input, output position {@code (oy, ox)} of patch row
+         * {@code (c, ki, kj)} reads {@code xp[rowOff + oy*rowStride + ox]}, so with the output positions widened to
+         * whole padded rows ({@code ox < rowStride}, the gradient zero past {@code ow}) every patch row is one
+         * contiguous window of the padded sample, and the weight gradient is {@link ConvKernels#dotRows} of the
+         * widened gradient rows with those windows. Fixed blocks of samples, each summed into its own partial.
+         */
+        private Tensor forwardWindows() {
+            int n = x.size(0);
+            int o = gy.size(1);
+            int r = g.patchSize();
+            int oh = g.outHeight();
+            int ow = g.outWidth();
+            int or = o * r;
+            Padded xp = Padded.of(x, g.ph(), g.pw());
+            int rs = xp.rowStride();
+            int k = oh * rs;
+            int[] windows = rowOffsets(g.channels(), g.kh(), g.kw(), g.dh(), g.dw(), xp.planeSize(), rs);
+            int sampleSize = g.channels() * xp.planeSize();
+            int blocks = Math.max(1, Math.min(BLOCKS, n));
+            int group = Math.max(1, Math.min(8, (1 << 16) / Math.max(1, o * k)));
+            float[] partial = new float[blocks * or];
+            float[] gyf = gy.f();
+            Parallel.forRange(blocks, 1, (b0, b1) -> {
+                for (int blk = b0; blk < b1; blk++) {
+                    int first = (int) ((long) n * blk / blocks);
+                    int last = (int) ((long) n * (blk + 1) / blocks);
+                    for (int s = first; s < last; s += group) {
+                        int cnt = Math.min(group, last - s);
+                        float[] wide = WORKSPACE.get().block(cnt * o * k);
+                        for (int row = 0; row < cnt * o * oh; row++) {
+                            int src = s * o * oh * ow + row * ow;
+                            int dst = row * rs;
+                            for (int i = 0; i < ow; i++) {
+                                wide[dst + i] = gyf[src + i];
+                            }
+                            for (int i = ow; i < rs; i++) {
+                                wide[dst + i] = 0f;
+                            }
+                        }
+                        ConvKernels.dotRows(wide, 0, o * k, o, xp.data(), s * sampleSize, sampleSize, windows, k, cnt,
+                                partial, blk * or);
+                    }
+                }
+            });
+            Tensor gw = Tensor.uninitialized(DType.F32, new int[] {o, g.channels(), g.kh(), g.kw()});
+            K.sum(partial, 1, blocks, or, gw.f());
             return gw;
         }
 

@@ -190,36 +190,48 @@ public final class ConvKernels {
     }
 
     /**
-     * Adds to {@code c[co + i*n + j]}, for {@code i < m} and {@code j < n}, the sum over {@code samples} of the dot
-     * products of row {@code i} of {@code a} and row {@code j} of {@code b} (each {@code k} long): for sample
-     * {@code s}, rows start at {@code ao + s*aStride + i*k} and {@code bo + s*bStride + j*k}. This is the weight
-     * gradient {@code sum_s g[s] cols[s]^T} with the patch rows read as they are, no transposition: four rows of
-     * each in 16 vector accumulators, whole vectors along k and a masked one for its tail, lanes added in a fixed
-     * order at the end.
+     * Adds to {@code c[co + i*n + j]}, for {@code i < m} and {@code j < n = bRows.length}, the sum over
+     * {@code samples} of the dot products of row {@code i} of {@code a} and row {@code j} of {@code b} (each
+     * {@code k} long): for sample {@code s}, rows start at {@code ao + s*aStride + i*k} and
+     * {@code bo + s*bStride + bRows[j]}. This is the weight gradient {@code sum_s g[s] cols[s]^T} with the patch rows
+     * read where they are: rows of a patch matrix ({@code bRows[j] = j*k}), or, for stride 1, windows of the padded
+     * input itself, which overlap ({@code bRows} the patch rows' offsets, the output gradient widened to the padded
+     * row length). Four rows of each in 16 vector accumulators, whole vectors along k and a zero-padded copy for its
+     * tail, lanes added in a fixed order at the end.
      */
-    public static void dotRows(float[] a, int ao, int aStride, int m, float[] b, int bo, int bStride, int n, int k,
-                               int samples, float[] c, int co) {
+    public static void dotRows(float[] a, int ao, int aStride, int m, float[] b, int bo, int bStride, int[] bRows,
+                               int k, int samples, float[] c, int co) {
         if (SIMD) {
-            Simd.dotRows(a, ao, aStride, m, b, bo, bStride, n, k, samples, c, co);
+            Simd.dotRows(a, ao, aStride, m, b, bo, bStride, bRows, k, samples, c, co);
         } else {
-            dotRowsScalar(a, ao, aStride, m, b, bo, bStride, n, k, samples, c, co);
+            dotRowsScalar(a, ao, aStride, m, b, bo, bStride, bRows, k, samples, c, co);
         }
     }
 
     /** The reference of {@link #dotRows} (sums in plain order). */
-    public static void dotRowsScalar(float[] a, int ao, int aStride, int m, float[] b, int bo, int bStride, int n, int k,
-                                     int samples, float[] c, int co) {
+    public static void dotRowsScalar(float[] a, int ao, int aStride, int m, float[] b, int bo, int bStride,
+                                     int[] bRows, int k, int samples, float[] c, int co) {
+        int n = bRows.length;
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double t = 0;
                 for (int s = 0; s < samples; s++) {
                     for (int p = 0; p < k; p++) {
-                        t += (double) a[ao + s * aStride + i * k + p] * b[bo + s * bStride + j * k + p];
+                        t += (double) a[ao + s * aStride + i * k + p] * b[bo + s * bStride + bRows[j] + p];
                     }
                 }
                 c[co + i * n + j] += (float) t;
             }
         }
+    }
+
+    /** Row offsets {@code 0, k, 2k, ...} of {@code n} contiguous rows, for {@link #dotRows}. */
+    public static int[] contiguousRows(int n, int k) {
+        int[] rows = new int[n];
+        for (int j = 0; j < n; j++) {
+            rows[j] = j * k;
+        }
+        return rows;
     }
 
     /** The vector loops; a nested class so that nothing touches a vector type without the incubator module. */
@@ -505,8 +517,9 @@ public final class ConvKernels {
             }
         }
 
-        static void dotRows(float[] a, int ao, int aStride, int m, float[] b, int bo, int bStride, int n, int k,
-                            int samples, float[] c, int co) {
+        static void dotRows(float[] a, int ao, int aStride, int m, float[] b, int bo, int bStride, int[] bRows,
+                            int k, int samples, float[] c, int co) {
+            int n = bRows.length;
             int mb = (m + 3) / 4;
             int nb = (n + 3) / 4;
             float[] acc = new float[mb * nb * 16 * L];
@@ -522,10 +535,10 @@ public final class ConvKernels {
                     int a2 = as + Math.min(4 * bi + 2, m - 1) * k;
                     int a3 = as + Math.min(4 * bi + 3, m - 1) * k;
                     for (int bj = 0; bj < nb; bj++) {
-                        int b0 = bs + 4 * bj * k;
-                        int b1 = bs + Math.min(4 * bj + 1, n - 1) * k;
-                        int b2 = bs + Math.min(4 * bj + 2, n - 1) * k;
-                        int b3 = bs + Math.min(4 * bj + 3, n - 1) * k;
+                        int b0 = bs + bRows[4 * bj];
+                        int b1 = bs + bRows[Math.min(4 * bj + 1, n - 1)];
+                        int b2 = bs + bRows[Math.min(4 * bj + 2, n - 1)];
+                        int b3 = bs + bRows[Math.min(4 * bj + 3, n - 1)];
                         block(a, a0, a1, a2, a3, b, b0, b1, b2, b3, full, acc, (bi * nb + bj) * 16 * L);
                         if (full < k) {
                             blockTail(a, a0, a1, a2, a3, b, b0, b1, b2, b3, full, k, pad, acc,

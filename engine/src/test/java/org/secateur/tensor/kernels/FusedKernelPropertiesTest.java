@@ -567,16 +567,26 @@ class FusedKernelPropertiesTest {
             Rng r = new Rng(seed);
             int samples = 1 + r.nextInt(3);
             float[] a = random(r, 2 + samples * m * k);
-            float[] b = random(r, 3 + samples * n * k);
+            // b's rows contiguous, or windows at random offsets that may overlap (the padded input, stride 1)
+            boolean windows = r.nextInt(2) == 0;
+            int[] rows = ConvKernels.contiguousRows(n, k);
+            int bStride = n * k;
+            if (windows) {
+                bStride = k + r.nextInt(2 * k);
+                for (int j = 0; j < n; j++) {
+                    rows[j] = r.nextInt(bStride);
+                }
+            }
+            float[] b = random(r, 3 + samples * bStride + k);
             int co = r.nextInt(3);
             float[] c0 = random(r, co + m * n);
             float[] expected = c0.clone();
             float[] actual = c0.clone();
-            ConvKernels.dotRowsScalar(a, 2, m * k, m, b, 3, n * k, n, k, samples, expected, co);
-            ConvKernels.dotRows(a, 2, m * k, m, b, 3, n * k, n, k, samples, actual, co);
+            ConvKernels.dotRowsScalar(a, 2, m * k, m, b, 3, bStride, rows, k, samples, expected, co);
+            ConvKernels.dotRows(a, 2, m * k, m, b, 3, bStride, rows, k, samples, actual, co);
             for (int i = 0; i < co + m * n; i++) {
                 double tol = 4 * Math.ulp(1f) * (samples * k + 2) * (Math.sqrt(samples * k) * 3 + Math.abs(c0[i]));
-                assertThat((double) actual[i]).as("%dx%d k=%d samples=%d at %d", m, n, k, samples, i)
+                assertThat((double) actual[i]).as("%dx%d k=%d samples=%d windows=%b at %d", m, n, k, samples, windows, i)
                         .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tol));
             }
         });

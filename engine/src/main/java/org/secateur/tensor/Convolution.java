@@ -446,10 +446,11 @@ final class Convolution {
         }
 
         /**
-         * Fixed blocks of samples, each summed separately: in float32 with long rows (many output positions) as dot
-         * products of the gradient's rows with the patch rows of a few samples at a time ({@link
-         * ConvKernels#dotRows}), otherwise as GEMMs {@code gy[group] [O, cnt * L] @ cols(x[group])^T} over groups of
-         * samples side by side.
+         * Fixed blocks of samples, each summed separately. In float32: channels-major for a vector's worth of output
+         * channels ({@link #forwardChannels}), dot products with windows of the padded input for stride 1 and wide
+         * rows ({@link #forwardWindows}), dot products with the patch rows of a few samples at a time for other long
+         * rows ({@link ConvKernels#dotRows}); otherwise GEMMs {@code gy[group] [O, cnt * L] @ cols(x[group])^T} over
+         * groups of samples side by side.
          */
         @Override
         protected Tensor forward(Tensor... in) {

@@ -432,6 +432,30 @@ final class Convolution {
         }
     }
 
+    /** What {@link #forEachGroup} runs for each group of samples. */
+    @FunctionalInterface
+    private interface SampleGroup {
+        /** Samples {@code [first, first + count)} of block {@code block}; {@code more} unless they open the block. */
+        void run(int block, int first, int count, boolean more);
+    }
+
+    /**
+     * Splits {@code n} samples into {@code blocks} fixed blocks (over threads) and each block into groups of at most
+     * {@code group} samples, run in order: the blocks depend on the shapes only, so a sum per block added in block
+     * order has the same bits on any thread count.
+     */
+    private static void forEachGroup(int n, int blocks, int group, SampleGroup body) {
+        Parallel.forRange(blocks, 1, (b0, b1) -> {
+            for (int blk = b0; blk < b1; blk++) {
+                int first = (int) ((long) n * blk / blocks);
+                int last = (int) ((long) n * (blk + 1) / blocks);
+                for (int s = first; s < last; s += group) {
+                    body.run(blk, s, Math.min(group, last - s), s > first);
+                }
+            }
+        });
+    }
+
     /**
      * The weight gradient {@code G(x, gy)}: {@code [N, C, H, W]} and {@code [N, O, oh, ow]} to {@code [O, C, kh, kw]},
      * the sum over samples of {@code gy[n] [O, L] @ cols(x[n])^T [L, R]}.
@@ -475,34 +499,27 @@ final class Convolution {
                     : samplesPerBlock(r, l, (n + blocks - 1) / blocks);
             Tensor partial = Tensor.zeros(x.dtype(), blocks, or);
             int[] patchRows = ConvKernels.contiguousRows(r, l);
-            Parallel.forRange(blocks, 1, (b0, b1) -> {
-                for (int blk = b0; blk < b1; blk++) {
-                    int first = (int) ((long) n * blk / blocks);
-                    int last = (int) ((long) n * (blk + 1) / blocks);
-                    for (int s = first; s < last; s += group) {
-                        int cnt = Math.min(group, last - s);
-                        if (dots) {
-                            float[] cols = WORKSPACE.get().cols(cnt * r * l);
-                            for (int q = 0; q < cnt; q++) {
-                                Patches.im2col(pg, x.f(), (s + q) * chw, 1, cols, q * r * l, 0f);
-                            }
-                            ConvKernels.dotRows(gy.f(), s * o * l, o * l, o, cols, 0, r * l, patchRows, l, cnt,
-                                    partial.f(), blk * or);
-                        } else if (x.f() != null) {
-                            Workspace ws = WORKSPACE.get();
-                            float[] gyb = ws.block(o * cnt * l);
-                            float[] cols = ws.cols(r * cnt * l);
-                            regroup(gy.f(), s * o * l, o, cnt, l, gyb, false);
-                            Patches.im2col(pg, x.f(), s * chw, cnt, cols, 0, 0f);
-                            K.gemm(false, true, o, r, cnt * l, gyb, 0, cols, 0, partial.f(), blk * or, s > first);
-                        } else {
-                            double[] gyb = new double[o * cnt * l];
-                            double[] cols = new double[r * cnt * l];
-                            regroup(gy.d(), s * o * l, o, cnt, l, gyb, false);
-                            Patches.im2col(pg, x.d(), s * chw, cnt, cols, 0, 0.0);
-                            K.gemm(false, true, o, r, cnt * l, gyb, 0, cols, 0, partial.d(), blk * or, s > first);
-                        }
+            forEachGroup(n, blocks, group, (blk, s, cnt, more) -> {
+                if (dots) {
+                    float[] cols = WORKSPACE.get().cols(cnt * r * l);
+                    for (int q = 0; q < cnt; q++) {
+                        Patches.im2col(pg, x.f(), (s + q) * chw, 1, cols, q * r * l, 0f);
                     }
+                    ConvKernels.dotRows(gy.f(), s * o * l, o * l, o, cols, 0, r * l, patchRows, l, cnt,
+                            partial.f(), blk * or);
+                } else if (x.f() != null) {
+                    Workspace ws = WORKSPACE.get();
+                    float[] gyb = ws.block(o * cnt * l);
+                    float[] cols = ws.cols(r * cnt * l);
+                    regroup(gy.f(), s * o * l, o, cnt, l, gyb, false);
+                    Patches.im2col(pg, x.f(), s * chw, cnt, cols, 0, 0f);
+                    K.gemm(false, true, o, r, cnt * l, gyb, 0, cols, 0, partial.f(), blk * or, more);
+                } else {
+                    double[] gyb = new double[o * cnt * l];
+                    double[] cols = new double[r * cnt * l];
+                    regroup(gy.d(), s * o * l, o, cnt, l, gyb, false);
+                    Patches.im2col(pg, x.d(), s * chw, cnt, cols, 0, 0.0);
+                    K.gemm(false, true, o, r, cnt * l, gyb, 0, cols, 0, partial.d(), blk * or, more);
                 }
             });
             Tensor gw = Tensor.uninitialized(x.dtype(), new int[] {o, g.channels(), g.kh(), g.kw()});
@@ -537,27 +554,20 @@ final class Convolution {
             int group = Math.max(1, Math.min(8, (1 << 16) / Math.max(1, o * k)));
             float[] partial = new float[blocks * or];
             float[] gyf = gy.f();
-            Parallel.forRange(blocks, 1, (b0, b1) -> {
-                for (int blk = b0; blk < b1; blk++) {
-                    int first = (int) ((long) n * blk / blocks);
-                    int last = (int) ((long) n * (blk + 1) / blocks);
-                    for (int s = first; s < last; s += group) {
-                        int cnt = Math.min(group, last - s);
-                        float[] wide = WORKSPACE.get().block(cnt * o * k);
-                        for (int row = 0; row < cnt * o * oh; row++) {
-                            int src = s * o * oh * ow + row * ow;
-                            int dst = row * rs;
-                            for (int i = 0; i < ow; i++) {
-                                wide[dst + i] = gyf[src + i];
-                            }
-                            for (int i = ow; i < rs; i++) {
-                                wide[dst + i] = 0f;
-                            }
-                        }
-                        ConvKernels.dotRows(wide, 0, o * k, o, xp.data(), s * sampleSize, sampleSize, windows, k, cnt,
-                                partial, blk * or);
+            forEachGroup(n, blocks, group, (blk, s, cnt, more) -> {
+                float[] wide = WORKSPACE.get().block(cnt * o * k);
+                for (int row = 0; row < cnt * o * oh; row++) {
+                    int src = s * o * oh * ow + row * ow;
+                    int dst = row * rs;
+                    for (int i = 0; i < ow; i++) {
+                        wide[dst + i] = gyf[src + i];
+                    }
+                    for (int i = ow; i < rs; i++) {
+                        wide[dst + i] = 0f;
                     }
                 }
+                ConvKernels.dotRows(wide, 0, o * k, o, xp.data(), s * sampleSize, sampleSize, windows, k, cnt,
+                        partial, blk * or);
             });
             Tensor gw = Tensor.uninitialized(DType.F32, new int[] {o, g.channels(), g.kh(), g.kw()});
             K.sum(partial, 1, blocks, or, gw.f());
@@ -581,19 +591,15 @@ final class Convolution {
             int blocks = Math.max(1, Math.min(BLOCKS, n));
             float[] partial = new float[blocks * r * ld];
             float[] gyf = gy.f();
-            Parallel.forRange(blocks, 1, (b0, b1) -> {
-                for (int blk = b0; blk < b1; blk++) {
-                    int first = (int) ((long) n * blk / blocks);
-                    int cnt = (int) ((long) n * (blk + 1) / blocks) - first;
-                    float[] gyt = WORKSPACE.get().block(cnt * l * ld);
-                    for (int q = 0; q < cnt; q++) {
-                        ConvKernels.channelsMajor(gyf, (first + q) * o * l, o, l, gyt, q * l * ld);
-                    }
-                    float[] acc = new float[r * ld];
-                    ConvKernels.weightGradChannels(xp.data(), first * sampleSize, sampleSize, rowOff, r, posOff, l, gyt,
-                            0, l * ld, o, cnt, acc);
-                    System.arraycopy(acc, 0, partial, blk * r * ld, r * ld);
+            forEachGroup(n, blocks, n, (blk, first, cnt, more) -> {
+                float[] gyt = WORKSPACE.get().block(cnt * l * ld);
+                for (int q = 0; q < cnt; q++) {
+                    ConvKernels.channelsMajor(gyf, (first + q) * o * l, o, l, gyt, q * l * ld);
                 }
+                float[] acc = new float[r * ld];
+                ConvKernels.weightGradChannels(xp.data(), first * sampleSize, sampleSize, rowOff, r, posOff, l, gyt,
+                        0, l * ld, o, cnt, acc);
+                System.arraycopy(acc, 0, partial, blk * r * ld, r * ld);
             });
             float[] total = new float[r * ld];
             K.sum(partial, 1, blocks, r * ld, total);

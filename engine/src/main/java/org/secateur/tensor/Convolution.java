@@ -146,12 +146,25 @@ final class Convolution {
             return ph == 0 && pw == 0 ? new Padded(x.f(), s[2] * s[3], s[3]) : of(x, ph, pw);
         }
 
-        /** Pads into this thread's buffer: the result lives until the caller's next convolution on this thread. */
+        /**
+         * Pads into this thread's buffer, planes split over threads: the result lives until the caller's next
+         * convolution on this thread.
+         */
         static Padded of(Tensor x, int ph, int pw) {
             int[] s = x.shapeRef();
-            float[] data = ConvKernels.pad(x.f(), 0, s[0] * s[1], s[2], s[3], ph, pw, PAD.get()[0]);
-            PAD.get()[0] = data;
-            return new Padded(data, (s[2] + 2 * ph) * (s[3] + 2 * pw), s[3] + 2 * pw);
+            int planes = s[0] * s[1];
+            int plane = (s[2] + 2 * ph) * (s[3] + 2 * pw);
+            int size = planes * plane + ConvKernels.SLACK;
+            float[] data = PAD.get()[0];
+            if (data == null || data.length < size) {
+                data = new float[size];
+                PAD.get()[0] = data;
+            }
+            float[] xp = data;
+            Parallel.forRange(planes, Math.max(1, (1 << 14) / plane), (p0, p1) ->
+                    ConvKernels.padPlanes(x.f(), p0 * s[2] * s[3], p1 - p0, s[2], s[3], ph, pw, xp, p0 * plane));
+            java.util.Arrays.fill(data, planes * plane, size, 0f);
+            return new Padded(data, plane, s[3] + 2 * pw);
         }
     }
 
@@ -524,9 +537,9 @@ final class Convolution {
             });
             Tensor gw = Tensor.uninitialized(x.dtype(), new int[] {o, g.channels(), g.kh(), g.kw()});
             if (gw.f() != null) {
-                K.sum(partial.f(), 1, blocks, or, gw.f());
+                K.sum(partial.f(), 0, 1, blocks, or, gw.f(), 0);
             } else {
-                K.sum(partial.d(), 1, blocks, or, gw.d());
+                K.sum(partial.d(), 0, 1, blocks, or, gw.d(), 0);
             }
             return gw;
         }
@@ -570,7 +583,7 @@ final class Convolution {
                         partial, blk * or);
             });
             Tensor gw = Tensor.uninitialized(DType.F32, new int[] {o, g.channels(), g.kh(), g.kw()});
-            K.sum(partial, 1, blocks, or, gw.f());
+            K.sum(partial, 0, 1, blocks, or, gw.f(), 0);
             return gw;
         }
 
@@ -602,7 +615,7 @@ final class Convolution {
                 System.arraycopy(acc, 0, partial, blk * r * ld, r * ld);
             });
             float[] total = new float[r * ld];
-            K.sum(partial, 1, blocks, r * ld, total);
+            K.sum(partial, 0, 1, blocks, r * ld, total, 0);
             Tensor gw = Tensor.uninitialized(DType.F32, new int[] {o, g.channels(), g.kh(), g.kw()});
             for (int m = 0; m < o; m++) {
                 for (int ri = 0; ri < r; ri++) {

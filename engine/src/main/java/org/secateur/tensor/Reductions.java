@@ -1,6 +1,7 @@
 package org.secateur.tensor;
 
 import org.secateur.tensor.kernels.Kernels;
+import org.secateur.tensor.kernels.Parallel;
 
 /** Reductions: sum over any axes and maximum along one axis. */
 final class Reductions {
@@ -66,11 +67,16 @@ final class Reductions {
                     cur[i] = 1;
                 }
                 Tensor next = Tensor.uninitialized(x.dtype(), cur.clone());
-                if (x.f() != null) {
-                    K.sum(t.f(), outer, r, inner, next.f());
-                } else {
-                    K.sum(t.d(), outer, r, inner, next.d());
-                }
+                Tensor src = t;
+                // rows of the output split over threads: each element's sum is the same on any split
+                int grain = (int) Math.max(1, Math.min(outer, (1L << 16) / Math.max(1L, (long) r * inner)));
+                Parallel.forRange(outer, grain, (o0, o1) -> {
+                    if (x.f() != null) {
+                        K.sum(src.f(), o0 * r * inner, o1 - o0, r, inner, next.f(), o0 * inner);
+                    } else {
+                        K.sum(src.d(), o0 * r * inner, o1 - o0, r, inner, next.d(), o0 * inner);
+                    }
+                });
                 t = next;
                 end = start - 1;
             }

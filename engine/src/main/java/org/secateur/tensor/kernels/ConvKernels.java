@@ -44,8 +44,20 @@ public final class ConvKernels {
         int wp = w + 2 * pw;
         int size = planes * hp * wp + SLACK;
         float[] xp = into != null && into.length >= size ? into : new float[size];
+        padPlanes(x, xo, planes, h, w, ph, pw, xp, 0);
+        java.util.Arrays.fill(xp, planes * hp * wp, size, 0f);
+        return xp;
+    }
+
+    /**
+     * The planes of {@link #pad} alone, into {@code xp[xpo...]}: callers may split the planes over threads and add
+     * the slack themselves.
+     */
+    public static void padPlanes(float[] x, int xo, int planes, int h, int w, int ph, int pw, float[] xp, int xpo) {
+        int hp = h + 2 * ph;
+        int wp = w + 2 * pw;
         for (int p = 0; p < planes; p++) {
-            int base = p * hp * wp;
+            int base = xpo + p * hp * wp;
             java.util.Arrays.fill(xp, base, base + ph * wp, 0f);                       // rows above
             for (int i = 0; i < h; i++) {
                 int row = base + (i + ph) * wp;
@@ -57,8 +69,6 @@ public final class ConvKernels {
             }
             java.util.Arrays.fill(xp, base + (ph + h) * wp, base + hp * wp, 0f);       // rows below
         }
-        java.util.Arrays.fill(xp, planes * hp * wp, size, 0f);
-        return xp;
     }
 
     /**

@@ -22,11 +22,15 @@ public interface Kernels {
     /** {@code out[oo+i] = op(x[xo+i])} for {@code i < n}. */
     void unary(UnaryOp op, double[] x, int xo, double[] out, int oo, int n);
 
-    /** Sums {@code x}, viewed as {@code [outer, r, inner]}, over its middle axis into {@code out[outer, inner]}. */
-    void sum(float[] x, int outer, int r, int inner, float[] out);
+    /**
+     * Sums {@code x} from {@code xo}, viewed as {@code [outer, r, inner]}, over its middle axis into
+     * {@code out[outer, inner]} from {@code oo}. Each output element's sum is the same whatever part of {@code outer}
+     * one call covers, so callers may split {@code outer} over threads.
+     */
+    void sum(float[] x, int xo, int outer, int r, int inner, float[] out, int oo);
 
-    /** Sums {@code x}, viewed as {@code [outer, r, inner]}, over its middle axis into {@code out[outer, inner]}. */
-    void sum(double[] x, int outer, int r, int inner, double[] out);
+    /** As {@link #sum(float[], int, int, int, int, float[], int)} in double. */
+    void sum(double[] x, int xo, int outer, int r, int inner, double[] out, int oo);
 
     /**
      * Maximum of {@code x}, viewed as {@code [outer, r, inner]}, over its middle axis; {@code arg} receives the

@@ -505,23 +505,23 @@ final class PanamaKernels extends ScalarKernels {
     }
 
     @Override
-    public void sum(float[] x, int outer, int r, int inner, float[] out) {
+    public void sum(float[] x, int xo, int outer, int r, int inner, float[] out, int oo) {
         if (r == 0) {
-            java.util.Arrays.fill(out, 0, outer * inner, 0f);
+            java.util.Arrays.fill(out, oo, oo + outer * inner, 0f);
             return;
         }
         if (inner == 1) {
             for (int o = 0; o < outer; o++) {
-                out[o] = sumContiguous(x, o * r, r);
+                out[oo + o] = sumContiguous(x, xo + o * r, r);
             }
             return;
         }
         // Accumulate whole rows: out[o, :] += x[o, i, :].
         for (int o = 0; o < outer; o++) {
-            int dst = o * inner;
-            System.arraycopy(x, o * r * inner, out, dst, inner);
+            int dst = oo + o * inner;
+            System.arraycopy(x, xo + o * r * inner, out, dst, inner);
             for (int i = 1; i < r; i++) {
-                addInto(x, (o * r + i) * inner, out, dst, inner);
+                addInto(x, xo + (o * r + i) * inner, out, dst, inner);
             }
         }
     }

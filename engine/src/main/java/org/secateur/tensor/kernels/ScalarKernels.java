@@ -35,25 +35,25 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void sum(float[] x, int outer, int r, int inner, float[] out) {
+    public void sum(float[] x, int xo, int outer, int r, int inner, float[] out, int oo) {
         for (int o = 0; o < outer; o++) {
             for (int j = 0; j < inner; j++) {
                 float s = 0;
                 for (int i = 0; i < r; i++) {
-                    s += x[(o * r + i) * inner + j];
+                    s += x[xo + (o * r + i) * inner + j];
                 }
-                out[o * inner + j] = s;
+                out[oo + o * inner + j] = s;
             }
         }
     }
 
     @Override
-    public void sum(double[] x, int outer, int r, int inner, double[] out) {
-        java.util.Arrays.fill(out, 0, outer * inner, 0);
+    public void sum(double[] x, int xo, int outer, int r, int inner, double[] out, int oo) {
+        java.util.Arrays.fill(out, oo, oo + outer * inner, 0);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < r; i++) {
-                int src = (o * r + i) * inner;
-                int dst = o * inner;
+                int src = xo + (o * r + i) * inner;
+                int dst = oo + o * inner;
                 for (int j = 0; j < inner; j++) {
                     out[dst + j] += x[src + j];
                 }

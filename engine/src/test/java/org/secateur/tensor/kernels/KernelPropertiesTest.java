@@ -95,11 +95,16 @@ class KernelPropertiesTest {
                 integers().between(1, 40), Generators.seeds()).checkAssert((outer, r, inner, seed) -> {
             Rng rng = new Rng(seed);
             int innerSize = rng.nextInt(3) == 0 ? 1 : inner;
-            float[] x = random(rng, outer * r * innerSize, 1);
-            float[] expected = new float[outer * innerSize];
-            float[] actual = new float[outer * innerSize];
-            REF.sum(x, outer, r, innerSize, expected);
-            SIMD.sum(x, outer, r, innerSize, actual);
+            int xo = rng.nextInt(3);
+            int oo = rng.nextInt(3);
+            float[] x = random(rng, xo + outer * r * innerSize, 1);
+            float[] expected = new float[oo + outer * innerSize];
+            float[] actual = new float[oo + outer * innerSize];
+            REF.sum(x, xo, outer, r, innerSize, expected, oo);
+            SIMD.sum(x, xo, outer, r, innerSize, actual, oo);
+            expected = Arrays.copyOfRange(expected, oo, expected.length);
+            actual = Arrays.copyOfRange(actual, oo, actual.length);
+            x = Arrays.copyOfRange(x, xo, x.length);
             for (int i = 0; i < expected.length; i++) {
                 double bound = 2 * (r + 1) * EPS * absSum(x, i / innerSize, r, innerSize, i % innerSize);
                 assertThat((double) actual[i]).as("sum outer=%d r=%d inner=%d at %d", outer, r, innerSize, i)

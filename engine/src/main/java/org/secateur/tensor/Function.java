@@ -11,7 +11,8 @@ import org.secateur.autograd.GradMode;
  *
  * <p>One instance per application: {@link #forward} may keep what {@link #backward} needs in fields.
  * Extend this class to add a primitive of your own; its gradient check is one call to the test helper
- * {@code GradCheck}.
+ * {@code GradCheck}. A primitive that holds weights in a product (as a layer does) may also offer {@link #jvp} for
+ * them, which makes Hessian-vector products through it one weight-sized product cheaper.
  */
 public abstract class Function {
     private Tensor[] inputs;

@@ -1,5 +1,7 @@
 package org.secateur.tensor;
 
+import org.secateur.tensor.kernels.Parallel;
+
 /**
  * Walks two operands broadcast to an output shape as a sequence of rows: within a row each operand either steps
  * by one element or repeats one value, so a contiguous kernel handles the row. Adjacent dimensions that step
@@ -52,10 +54,25 @@ final class Broadcast {
         for (int i = 0; i < m - 1; i++) {
             outer *= dims[i];
         }
+        int merged = m;
+        // rows over threads: each visit writes its own row of the output, so the split changes no result
+        Parallel.forRange(outer, Math.max(1, Elementwise.PARALLEL_GRAIN / Math.max(1, inner)),
+                (o0, o1) -> visitRows(o0, o1, merged, dims, da, db, inner, aStep, bStep, v));
+    }
+
+    /** Visits rows {@code [o0, o1)}: the outer index of {@code o0} by mixed radix, then an odometer. */
+    private static void visitRows(int o0, int o1, int m, int[] dims, int[] da, int[] db, int inner, int aStep,
+                                  int bStep, RowVisitor v) {
         int[] idx = new int[Math.max(0, m - 1)];
         int aOff = 0;
         int bOff = 0;
-        for (int o = 0; o < outer; o++) {
+        for (int d = m - 2, rem = o0; d >= 0; d--) {
+            idx[d] = rem % dims[d];
+            rem /= dims[d];
+            aOff += idx[d] * da[d];
+            bOff += idx[d] * db[d];
+        }
+        for (int o = o0; o < o1; o++) {
             v.row(aOff, aStep, bOff, bStep, o * inner, inner);
             // odometer over the outer dimensions
             for (int d = m - 2; d >= 0; d--) {

@@ -33,22 +33,21 @@ final class FusedOps {
             Tensor y = Tensor.uninitialized(x.dtype(), new int[] {m, n});
             if (y.f() != null) {
                 K.gemm(false, true, m, n, k, x.f(), 0, w.f(), 0, y.f(), 0, false);
-                if (bias) {
-                    float[] b = in[2].f();
-                    float[] out = y.f();
-                    for (int i = 0; i < m; i++) {
-                        K.binary(BinaryOp.ADD, out, i * n, 1, b, 0, 1, out, i * n, n);
-                    }
-                }
             } else {
                 K.gemm(false, true, m, n, k, x.d(), 0, w.d(), 0, y.d(), 0, false);
-                if (bias) {
-                    double[] b = in[2].d();
-                    double[] out = y.d();
-                    for (int i = 0; i < m; i++) {
-                        K.binary(BinaryOp.ADD, out, i * n, 1, b, 0, 1, out, i * n, n);
+            }
+            if (bias) {
+                Tensor b = in[2];
+                // rows over threads: serial, this pass showed in two-thread profiles of training and of HVPs
+                Parallel.forRange(m, Math.max(1, Elementwise.PARALLEL_GRAIN / Math.max(1, n)), (i0, i1) -> {
+                    for (int i = i0; i < i1; i++) {
+                        if (y.f() != null) {
+                            K.binary(BinaryOp.ADD, y.f(), i * n, 1, b.f(), 0, 1, y.f(), i * n, n);
+                        } else {
+                            K.binary(BinaryOp.ADD, y.d(), i * n, 1, b.d(), 0, 1, y.d(), i * n, n);
+                        }
                     }
-                }
+                });
             }
             return y;
         }
@@ -177,28 +176,31 @@ final class FusedOps {
             logits = in[0];
             int n = logits.size(0);
             int c = logits.size(1);
-            p = Tensor.uninitialized(logits.dtype(), new int[] {n, c});
+            Tensor probs = Tensor.uninitialized(logits.dtype(), new int[] {n, c});
+            p = probs;
+            Tensor x = logits;
+            // rows over threads, each row's loss kept and added in row order below: the same bits on any split
+            double[] rowLoss = new double[n];
+            Parallel.forRange(n, Math.max(1, (1 << 12) / Math.max(1, c)), (i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    if (x.f() != null) {
+                        double lse = logSumExp(x.f(), i * c, c);
+                        rowLoss[i] = lse - x.f()[i * c + labels[i]];
+                        for (int j = 0; j < c; j++) {
+                            probs.f()[i * c + j] = (float) Math.exp(x.f()[i * c + j] - lse);
+                        }
+                    } else {
+                        double lse = logSumExp(x.d(), i * c, c);
+                        rowLoss[i] = lse - x.d()[i * c + labels[i]];
+                        for (int j = 0; j < c; j++) {
+                            probs.d()[i * c + j] = Math.exp(x.d()[i * c + j] - lse);
+                        }
+                    }
+                }
+            });
             double total = 0;
-            if (logits.f() != null) {
-                float[] x = logits.f();
-                float[] prob = p.f();
-                for (int i = 0; i < n; i++) {
-                    double lse = logSumExp(x, i * c, c);
-                    total += lse - x[i * c + labels[i]];
-                    for (int j = 0; j < c; j++) {
-                        prob[i * c + j] = (float) Math.exp(x[i * c + j] - lse);
-                    }
-                }
-            } else {
-                double[] x = logits.d();
-                double[] prob = p.d();
-                for (int i = 0; i < n; i++) {
-                    double lse = logSumExp(x, i * c, c);
-                    total += lse - x[i * c + labels[i]];
-                    for (int j = 0; j < c; j++) {
-                        prob[i * c + j] = Math.exp(x[i * c + j] - lse);
-                    }
-                }
+            for (double l : rowLoss) {
+                total += l;
             }
             return Tensor.scalar(total / n, logits.dtype());
         }

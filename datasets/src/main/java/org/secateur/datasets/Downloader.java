@@ -33,7 +33,8 @@ public final class Downloader {
     /**
      * A downloader with the given timeout.
      *
-     * @param timeout the limit for connecting and for the response headers to arrive
+     * @param timeout the limit for connecting, for the response headers to arrive, and for the body to go without a
+     *     byte (a server that stalls mid-transfer is given up on, not waited for)
      */
     public Downloader(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
@@ -42,7 +43,7 @@ public final class Downloader {
         this.timeout = timeout;
     }
 
-    /** A downloader with a 30 second connect and response timeout. */
+    /** A downloader with a 30 second connect, response and stall timeout. */
     public static Downloader create() {
         return new Downloader(Duration.ofSeconds(30));
     }
@@ -72,8 +73,9 @@ public final class Downloader {
                 }
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 long bytes;
-                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
-                    bytes = copy(body, out, url, file.name(), total, listener);
+                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha);
+                        Watchdog dog = new Watchdog(Thread.currentThread(), timeout)) {
+                    bytes = copy(body, out, url, file.name(), total, listener, dog);
                 }
                 String actual = HexFormat.of().formatHex(sha.digest());
                 if (!actual.equals(file.sha256())) {
@@ -85,6 +87,9 @@ public final class Downloader {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("download of " + url + " interrupted");
+        } catch (StalledException e) {
+            throw new IOException(url + " sent nothing for " + timeout.toMillis() + " ms after " + e.bytes
+                    + " bytes; giving up (a stalled server or connection)");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always provides SHA-256", e);
         } finally {
@@ -93,12 +98,12 @@ public final class Downloader {
     }
 
     private static long copy(InputStream in, OutputStream out, URI url, String name, long total,
-            DownloadListener listener) throws IOException {
+            DownloadListener listener, Watchdog dog) throws IOException {
         listener.progress(name, 0, total);
         byte[] buf = new byte[1 << 16];
         long done = 0;
         long reported = 0;
-        for (int r; (r = in.read(buf)) >= 0; ) {
+        for (int r; (r = dog.read(in, buf, done)) >= 0; ) {
             out.write(buf, 0, r);
             done += r;
             if (done > MAX_BYTES) {
@@ -114,5 +119,77 @@ public final class Downloader {
         }
         listener.progress(name, done, total);
         return done;
+    }
+
+    /** The body stopped arriving: thrown by {@link Watchdog#read} after {@code bytes} bytes. */
+    private static final class StalledException extends IOException {
+        final long bytes;
+
+        StalledException(long bytes) {
+            super("stalled after " + bytes + " bytes");
+            this.bytes = bytes;
+        }
+    }
+
+    /**
+     * Interrupts the downloading thread when a read has waited longer than the limit: the HTTP client's body stream
+     * has no read timeout of its own, and a blocked read ends on interrupt.
+     */
+    private static final class Watchdog implements AutoCloseable {
+        private final Thread reader;
+        private final long limit;
+        private final Thread watcher;
+        private volatile long since = System.nanoTime();
+        private volatile boolean reading;
+        private volatile boolean fired;
+        private volatile boolean done;
+
+        Watchdog(Thread reader, Duration limit) {
+            this.reader = reader;
+            this.limit = limit.toNanos();
+            this.watcher = Thread.ofVirtual().name("download-watchdog").start(this::watch);
+        }
+
+        private void watch() {
+            while (!done) {
+                long idle = System.nanoTime() - since;
+                if (reading && idle >= limit) {
+                    fired = true;
+                    reader.interrupt();
+                    return;
+                }
+                try {
+                    Thread.sleep(Duration.ofNanos(Math.max(1_000_000, limit - (reading ? idle : 0))));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        /** One read of {@code in}, timed. */
+        int read(InputStream in, byte[] buf, long doneSoFar) throws IOException {
+            since = System.nanoTime();
+            reading = true;
+            try {
+                return in.read(buf);
+            } catch (IOException e) {
+                if (fired) {
+                    Thread.interrupted();               // our interrupt, not the caller's
+                    throw new StalledException(doneSoFar);
+                }
+                throw e;
+            } finally {
+                reading = false;
+            }
+        }
+
+        @Override
+        public void close() {
+            done = true;
+            watcher.interrupt();
+            if (fired) {
+                Thread.interrupted();
+            }
+        }
     }
 }

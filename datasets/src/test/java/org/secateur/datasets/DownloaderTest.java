@@ -2,6 +2,7 @@ package org.secateur.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,6 +87,20 @@ class DownloaderTest {
                 .isInstanceOf(IOException.class)
                 .hasMessage("GET " + server.url("/data/missing.bin") + " answered HTTP 404");
         assertThat(filesIn(dir)).isEmpty();
+    }
+
+    @Test
+    void aServerThatStallsMidBodyIsGivenUpOnWithAClearErrorAndLeavesNothing() {
+        server.stallAfter("/data/slow.bin", java.util.Arrays.copyOf(body, 100_000));
+        Downloader impatient = new Downloader(Duration.ofMillis(500));
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            assertThatThrownBy(() -> impatient.download(server.url("/data/slow.bin"), dir,
+                    new RemoteFile("slow.bin", TestData.sha256(body)), DownloadListener.NONE))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("sent nothing for 500 ms after 100000 bytes");
+            assertThat(Thread.currentThread().isInterrupted()).as("the watchdog's interrupt left behind").isFalse();
+        });
+        assertThat(dir.toFile().list()).isEmpty();
     }
 
     @Test

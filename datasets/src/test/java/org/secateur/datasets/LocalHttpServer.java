@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class LocalHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> stalling = new ConcurrentHashMap<>();
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final List<String> requests = new CopyOnWriteArrayList<>();
 
     LocalHttpServer() throws IOException {
@@ -23,6 +25,20 @@ final class LocalHttpServer implements AutoCloseable {
             try (exchange) {
                 String path = exchange.getRequestURI().getPath();
                 requests.add(path);
+                byte[] partial = stalling.get(path);
+                if (partial != null) {
+                    // announce twice the bytes, send half, then go silent until the server closes
+                    exchange.sendResponseHeaders(200, 2L * partial.length);
+                    OutputStream out = exchange.getResponseBody();
+                    out.write(partial);
+                    out.flush();
+                    try {
+                        closed.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return;
+                }
                 byte[] body = files.get(path);
                 if (body == null) {
                     exchange.sendResponseHeaders(404, -1);
@@ -43,6 +59,12 @@ final class LocalHttpServer implements AutoCloseable {
         return this;
     }
 
+    /** At {@code path}, sends {@code partial} of an announced body twice as long, then nothing more. */
+    LocalHttpServer stallAfter(String path, byte[] partial) {
+        stalling.put(path, partial);
+        return this;
+    }
+
     /** The URL of {@code path} on this server. */
     URI url(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
@@ -55,6 +77,7 @@ final class LocalHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 }

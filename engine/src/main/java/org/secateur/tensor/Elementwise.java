@@ -34,14 +34,22 @@ final class Elementwise {
             });
             return r;
         }
-        Broadcast.forEachRow(out, a.shapeRef(), b.shapeRef(), (ao, as, bo, bs, oo, n) -> {
+        broadcastInto(op, a, b, r);
+        return r;
+    }
+
+    /**
+     * {@code r = a op b}, both operands broadcast to {@code r}'s shape, a row at a time (rows split over threads);
+     * {@code r} may be {@code a} itself when they have one shape.
+     */
+    static void broadcastInto(BinaryOp op, Tensor a, Tensor b, Tensor r) {
+        Broadcast.forEachRow(r.shapeRef(), a.shapeRef(), b.shapeRef(), (ao, as, bo, bs, oo, n) -> {
             if (r.f() != null) {
                 K.binary(op, a.f(), ao, as, b.f(), bo, bs, r.f(), oo, n);
             } else {
                 K.binary(op, a.d(), ao, as, b.d(), bo, bs, r.d(), oo, n);
             }
         });
-        return r;
     }
 
     static Tensor unaryForward(UnaryOp op, Tensor x) {

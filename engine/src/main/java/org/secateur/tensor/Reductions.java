@@ -69,7 +69,7 @@ final class Reductions {
                 Tensor next = Tensor.uninitialized(x.dtype(), cur.clone());
                 Tensor src = t;
                 // rows of the output split over threads: each element's sum is the same on any split
-                int grain = (int) Math.max(1, Math.min(outer, (1L << 16) / Math.max(1L, (long) r * inner)));
+                int grain = (int) Math.max(1, (1L << 16) / Math.max(1L, (long) r * inner));
                 Parallel.forRange(outer, grain, (o0, o1) -> {
                     if (x.f() != null) {
                         K.sum(src.f(), o0 * r * inner, o1 - o0, r, inner, next.f(), o0 * inner);

@@ -327,13 +327,7 @@ public final class Tensor {
         requireSameDtype(x);
         int[] out = Shape.broadcast(shape, x.shape);
         Shape.requireEqual("mulInPlace result", shape, out);
-        Broadcast.forEachRow(shape, shape, x.shape, (ao, as, bo, bs, oo, n) -> {
-            if (f != null) {
-                K.binary(BinaryOp.MUL, f, ao, as, x.f, bo, bs, f, oo, n);
-            } else {
-                K.binary(BinaryOp.MUL, d, ao, as, x.d, bo, bs, d, oo, n);
-            }
-        });
+        Elementwise.broadcastInto(BinaryOp.MUL, this, x, this);
         return this;
     }
 

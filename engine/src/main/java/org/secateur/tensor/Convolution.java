@@ -24,9 +24,12 @@ import org.secateur.tensor.kernels.Patches;
  *       ({@link ConvKernels#forward}); the input gradient is the same kernel on the padded output gradient with the
  *       kernel flipped, and the weight gradient is a set of dot products of the output gradient's rows, widened to
  *       the padded rows, with windows of the padded input, which are the patch rows ({@link ConvKernels#dotRows});
+ *   <li>the forward of a batch of a vector's worth of samples or more, when the implicit GEMM does not apply: the
+ *       samples in the vector lanes ({@link LaneConvolution}), any stride or dilation;
  *   <li>a vector's worth of output channels (LeNet-5's second layer: 16 channels of 10 x 10 positions): the forward
- *       and the weight gradient with the channels in the vector lanes, windows read through offset tables, any
- *       stride or dilation ({@link ConvKernels#forwardChannels}, {@link ConvKernels#weightGradChannels});
+ *       (of smaller batches) and the weight gradient with the channels in the vector lanes, windows read through
+ *       offset tables, any stride or dilation ({@link ConvKernels#forwardChannels},
+ *       {@link ConvKernels#weightGradChannels});
  *   <li>otherwise the patch matrices of a block of samples side by side and one GEMM for the block (a per-sample GEMM
  *       of {@code [16 x 150] . [150 x 100]} is too small for the micro-kernel), the input gradient's col2im as a
  *       register gather for stride 1 ({@link Patches}).
@@ -112,7 +115,7 @@ final class Convolution {
     }
 
     /** Offset of each output position's window in an input of {@code rowStride}-wide rows. */
-    private static int[] positionOffsets(Conv2dGeometry g, int rowStride) {
+    static int[] positionOffsets(Conv2dGeometry g, int rowStride) {
         int[] off = new int[g.positions()];
         for (int oy = 0, p = 0; oy < g.outHeight(); oy++) {
             for (int ox = 0; ox < g.outWidth(); ox++, p++) {
@@ -126,7 +129,7 @@ final class Convolution {
      * Start of row {@code (c, ki, kj)} of the patch matrix in a padded buffer of planes of {@code rowStride}-wide rows:
      * {@code c * planeSize + ki * dh * rowStride + kj * dw}.
      */
-    private static int[] rowOffsets(int channels, int kh, int kw, int dh, int dw, int planeSize, int rowStride) {
+    static int[] rowOffsets(int channels, int kh, int kw, int dh, int dw, int planeSize, int rowStride) {
         int[] off = new int[channels * kh * kw];
         for (int c = 0, r = 0; c < channels; c++) {
             for (int ki = 0; ki < kh; ki++) {
@@ -227,6 +230,9 @@ final class Convolution {
             w = in[1];
             if (implicit(x, g, g.outWidth())) {
                 return forwardImplicit(g, Padded.of(x, g.ph(), g.pw()), x.size(0), w, bias ? in[2] : null);
+            }
+            if (LaneConvolution.suits(x, g, x.size(0), w.size(0))) {
+                return LaneConvolution.forward(g, x, w, bias ? in[2] : null);
             }
             if (channels(x, w.size(0))) {
                 return forwardChannels(g, x, w, bias ? in[2] : null);

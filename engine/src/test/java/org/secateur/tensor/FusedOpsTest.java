@@ -83,7 +83,10 @@ class FusedOpsTest {
             int w = Math.max(1, span - 2 * pad) + (r.nextInt(4) == 0 ? 24 + r.nextInt(17) : r.nextInt(5));
             // sometimes enough output channels for the channels-major kernels (a vector's worth or more)
             int o = r.nextInt(3) == 0 ? 14 + r.nextInt(7) : 1 + r.nextInt(4);
-            return new ConvCase(1 + r.nextInt(3), 1 + r.nextInt(3), o, h, w, k, 1 + r.nextInt(2), pad, dil);
+            // sometimes a batch of a vector's worth of samples or more, with a partial last group, for the kernels
+            // with the samples in the lanes
+            int n = r.nextInt(4) == 0 ? 16 + r.nextInt(25) : 1 + r.nextInt(3);
+            return new ConvCase(n, 1 + r.nextInt(3), o, h, w, k, 1 + r.nextInt(2), pad, dil);
         }
 
         Conv2dGeometry geometry() {

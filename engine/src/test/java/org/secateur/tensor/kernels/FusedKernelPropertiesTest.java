@@ -510,6 +510,92 @@ class FusedKernelPropertiesTest {
     }
 
     @Test
+    void laneTransposesMatchTheirReferencesWriteOnlyTheirCellsAndRoundTrip() {
+        int lanes = LaneConv.lanes();
+        qt().withExamples(150).forAll(integers().between(1, 16), Generators.seeds()).checkAssert((samples, seed) -> {
+            Rng r = new Rng(seed);
+            int planes = 1 + r.nextInt(4);
+            int h = 1 + r.nextInt(6);
+            int w = 1 + r.nextInt(r.nextInt(2) == 0 ? 40 : 18);
+            int ph = r.nextInt(3);
+            int pw = r.nextInt(3);
+            boolean flat = r.nextInt(3) == 0;                      // unpadded planes, as the kernels flatten them
+            LaneConv.Layout layout = flat ? new LaneConv.Layout(h * w, w, 0)
+                    : new LaneConv.Layout((h + 2 * ph) * (w + 2 * pw) + r.nextInt(3), w + 2 * pw, ph * (w + 2 * pw) + pw);
+            int sampleStride = planes * h * w + r.nextInt(3);
+            int xo = r.nextInt(3);
+            float[] x = random(r, xo + (samples - 1) * sampleStride + planes * h * w);   // no room to read past
+            int cells = planes * layout.planeStride();
+            int xio = r.nextInt(3) * lanes;
+            float[] expected = new float[xio + cells * lanes + LaneConv.slack()];
+            Arrays.fill(expected, SENTINEL);
+            float[] actual = expected.clone();
+            LaneConv.interleaveScalar(x, xo, sampleStride, samples, planes, h, w, expected, xio, layout, lanes);
+            LaneConv.interleave(x, xo, sampleStride, samples, planes, h, w, actual, xio, layout);
+            assertThat(Arrays.equals(actual, expected)).as("interleave %d planes of %dx%d, %d samples, %s", planes, h,
+                    w, samples, layout).isTrue();
+
+            float[] bias = r.nextInt(2) == 0 ? null : random(r, planes);
+            int yo = r.nextInt(3);
+            float[] yExpected = new float[yo + lanes * sampleStride];
+            Arrays.fill(yExpected, SENTINEL);
+            float[] yActual = yExpected.clone();
+            LaneConv.deinterleaveScalar(expected, xio, layout, planes, h, w, samples, bias, yExpected, yo, sampleStride,
+                    lanes);
+            LaneConv.deinterleave(expected, xio, layout, planes, h, w, samples, bias, yActual, yo, sampleStride);
+            assertThat(Arrays.equals(yActual, yExpected)).as("deinterleave").isTrue();
+            for (int s = 0; s < lanes; s++) {
+                for (int i = 0; i < sampleStride; i++) {
+                    float got = yActual[yo + s * sampleStride + i];
+                    if (s >= samples || i >= planes * h * w) {
+                        assertThat(got).as("untouched at sample %d, %d", s, i).isEqualTo(SENTINEL);
+                    } else {
+                        float v = x[xo + s * sampleStride + i];
+                        assertThat(got).as("round trip at sample %d, %d", s, i)
+                                .isEqualTo(bias == null ? v : v + bias[i / (h * w)]);
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
+    void laneForwardMatchesItsReferenceBitForBitAndIsTheConvolution() {
+        int lanes = LaneConv.lanes();
+        qt().withExamples(150).forAll(integers().between(1, 20), Generators.seeds()).checkAssert((m, seed) -> {
+            Rng r = new Rng(seed);
+            Windows win = Windows.random(r);
+            int xo = r.nextInt(3) * lanes;
+            float[] xi = random(r, xo + win.sampleSize() * lanes);    // exactly sized: no read past the input
+            float[] w = random(r, m * win.rows());
+            float[] wp = LaneConv.packForward(w, m, win.rows());
+            int yPlane = LaneConv.round4(win.positions()) + r.nextInt(3);
+            int yo = r.nextInt(3) * lanes;
+            float[] expected = new float[yo + LaneConv.round4(m) * yPlane * lanes + lanes];
+            Arrays.fill(expected, SENTINEL);
+            float[] actual = expected.clone();
+            LaneConv.forwardScalar(wp, m, win.rows(), win.rowOff(), xi, xo, win.posOff(), win.positions(), expected, yo,
+                    yPlane, lanes);
+            LaneConv.forward(wp, m, win.rows(), win.rowOff(), xi, xo, win.posOff(), win.positions(), actual, yo, yPlane);
+            assertThat(Arrays.equals(actual, expected)).as("m=%d rows=%d positions=%d", m, win.rows(),
+                    win.positions()).isTrue();
+            // the reference is the definition: one output of one sample in double precision
+            int mo = r.nextInt(m);
+            int p = r.nextInt(win.positions());
+            int s = r.nextInt(lanes);
+            double def = 0;
+            double mag = 0;
+            for (int q = 0; q < win.rows(); q++) {
+                double t = (double) w[mo * win.rows() + q] * xi[xo + (win.posOff()[p] + win.rowOff()[q]) * lanes + s];
+                def += t;
+                mag += Math.abs(t);
+            }
+            assertThat((double) expected[yo + (mo * yPlane + p) * lanes + s])
+                    .isCloseTo(def, org.assertj.core.data.Offset.offset(1e-5 * (1 + mag)));
+        });
+    }
+
+    @Test
     void weightGradChannelsMatchesItsReferenceBitForBit() {
         qt().withExamples(150).forAll(integers().between(1, 40), Generators.seeds()).checkAssert((m, seed) -> {
             Rng r = new Rng(seed);

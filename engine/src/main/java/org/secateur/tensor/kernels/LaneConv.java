@@ -1,0 +1,335 @@
+package org.secateur.tensor.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The convolution's forward with a group of {@link #lanes()} samples in the vector lanes, the layout cuda-convnet used
+ * on GPUs (Krizhevsky 2012): a <em>cell</em> holds one element of every sample of the group, element {@code (c, y, x)}
+ * of the group sits in cell {@link Layout#at}, and lane {@code s} of a cell belongs to sample {@code s}. Every tap of
+ * every output position is then one aligned vector load whatever the stride, dilation or padding, and each weight a
+ * broadcast: {@link #forward} runs tiles of 4 output channels by 4 output positions, 16 fused multiply-adds per 8
+ * loads, for layers whose output rows are too short and whose channels too few to fill the vectors another way
+ * (LeNet-5's second layer: 16 channels of 10 x 10; 0.49 against 0.72 ms for the channels-major kernel on one thread).
+ * The price is a transpose into and out of the layout, {@link #interleave} and {@link #deinterleave}, 16 x 16 in
+ * registers by two-source permutes.
+ *
+ * <p>Offsets ({@code posOff}, {@code tapOff}) count cells. Output channels are taken 4 at a time: the packed weight is
+ * zero past the last channel and the rows computed for those channels are never read. The {@code ...Scalar} methods
+ * are the references: the same sums in the same order, one fused multiply-add at a time, bit for bit.
+ */
+public final class LaneConv {
+    private LaneConv() {}
+
+    private static final boolean SIMD = KernelSelector.KERNELS != KernelSelector.SCALAR;
+
+    /** Samples per group: the float lanes of the vector species. */
+    public static int lanes() {
+        return SIMD ? Simd.L : 16;
+    }
+
+    /** Whether the vector kernels are in use (else the scalar kernels of the rest of the engine serve better). */
+    public static boolean available() {
+        return SIMD;
+    }
+
+    /** Floats a buffer read by {@link #deinterleave} needs past its last cell: rows are read a block at a time. */
+    public static int slack() {
+        return lanes() * lanes();
+    }
+
+    /** {@code n} rounded up to a multiple of 4: the channels, positions or taps a tile loop covers. */
+    public static int round4(int n) {
+        return (n + 3) & ~3;
+    }
+
+    /**
+     * Where element {@code (c, y, x)} of a group of planes sits, in cells: {@code c * planeStride + origin +
+     * y * rowStride + x}.
+     */
+    public record Layout(int planeStride, int rowStride, int origin) {
+        public int at(int c, int y, int x) {
+            return c * planeStride + origin + y * rowStride + x;
+        }
+    }
+
+    /**
+     * Lane {@code s} of cell {@code layout.at(c, y, x)} of {@code xi[xio ...]} (cells of {@link #lanes()} floats) becomes
+     * {@code x[xo + s * sampleStride + (c * h + y) * w + x]} for samples {@code s < samples}, and zero for the lanes
+     * past them; no other cell is written.
+     */
+    public static void interleave(float[] x, int xo, int sampleStride, int samples, int planes, int h, int w,
+                                  float[] xi, int xio, Layout layout) {
+        if (SIMD && Simd.L == 16) {
+            Simd.interleave(x, xo, sampleStride, samples, planes, h, w, xi, xio, layout);
+        } else {
+            interleaveScalar(x, xo, sampleStride, samples, planes, h, w, xi, xio, layout, lanes());
+        }
+    }
+
+    public static void interleaveScalar(float[] x, int xo, int sampleStride, int samples, int planes, int h, int w,
+                                        float[] xi, int xio, Layout layout, int lanes) {
+        for (int c = 0; c < planes; c++) {
+            for (int y = 0; y < h; y++) {
+                for (int i = 0; i < w; i++) {
+                    int cell = xio + layout.at(c, y, i) * lanes;
+                    for (int s = 0; s < lanes; s++) {
+                        xi[cell + s] = s < samples ? x[xo + s * sampleStride + (c * h + y) * w + i] : 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The inverse of {@link #interleave} for the first {@code samples} lanes, plus {@code bias[c]} if a bias is given:
+     * {@code y[yo + s * sampleStride + (c * h + y) * w + x] = xi[xio + layout.at(c, y, x) * lanes() + s] (+ bias[c])}.
+     * Reads up to a block of {@link #lanes()} cells from each row's start, so {@code xi} needs {@link #slack()} floats
+     * past the last cell.
+     */
+    public static void deinterleave(float[] xi, int xio, Layout layout, int planes, int h, int w, int samples,
+                                    float[] bias, float[] y, int yo, int sampleStride) {
+        if (SIMD && Simd.L == 16) {
+            Simd.deinterleave(xi, xio, layout, planes, h, w, samples, bias, y, yo, sampleStride);
+        } else {
+            deinterleaveScalar(xi, xio, layout, planes, h, w, samples, bias, y, yo, sampleStride, lanes());
+        }
+    }
+
+    public static void deinterleaveScalar(float[] xi, int xio, Layout layout, int planes, int h, int w, int samples,
+                                          float[] bias, float[] y, int yo, int sampleStride, int lanes) {
+        for (int s = 0; s < samples; s++) {
+            for (int c = 0; c < planes; c++) {
+                for (int r = 0; r < h; r++) {
+                    for (int i = 0; i < w; i++) {
+                        float v = xi[xio + layout.at(c, r, i) * lanes + s];
+                        y[yo + s * sampleStride + (c * h + r) * w + i] = bias == null ? v : v + bias[c];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code w [outChannels, taps]} as the forward's tiles: {@code [round4(outChannels) / 4, taps, 4]}, zero past the
+     * last channel.
+     */
+    public static float[] packForward(float[] w, int outChannels, int taps) {
+        float[] p = new float[round4(outChannels) * taps];
+        for (int m = 0; m < outChannels; m++) {
+            for (int t = 0; t < taps; t++) {
+                p[((m >> 2) * taps + t) * 4 + (m & 3)] = w[m * taps + t];
+            }
+        }
+        return p;
+    }
+
+    /**
+     * The forward: for {@code m < round4(outChannels)}, {@code p < round4(positions)}, cell {@code m * yPlane + p} of
+     * {@code yi[yo ...]} becomes the sum over taps {@code t} of {@code wp[m, t] * xi[xo + (posOff[p'] + tapOff[t]) *
+     * lanes()]}, {@code wp} packed by {@link #packForward} and {@code p' = min(p, positions - 1)} (cells of
+     * positions past the last are filled but meaningless). Each sum runs over {@code t} in order from zero.
+     */
+    public static void forward(float[] wp, int outChannels, int taps, int[] tapOff, float[] xi, int xo, int[] posOff,
+                               int positions, float[] yi, int yo, int yPlane) {
+        if (SIMD) {
+            Simd.forward(wp, outChannels, taps, tapOff, xi, xo, posOff, positions, yi, yo, yPlane);
+        } else {
+            forwardScalar(wp, outChannels, taps, tapOff, xi, xo, posOff, positions, yi, yo, yPlane, lanes());
+        }
+    }
+
+    public static void forwardScalar(float[] wp, int outChannels, int taps, int[] tapOff, float[] xi, int xo,
+                                     int[] posOff, int positions, float[] yi, int yo, int yPlane, int lanes) {
+        for (int m = 0; m < round4(outChannels); m++) {
+            for (int p = 0; p < round4(positions); p++) {
+                int q = posOff[Math.min(p, positions - 1)];
+                for (int s = 0; s < lanes; s++) {
+                    float acc = 0f;
+                    for (int t = 0; t < taps; t++) {
+                        acc = Math.fma(xi[xo + (q + tapOff[t]) * lanes + s], wp[((m >> 2) * taps + t) * 4 + (m & 3)],
+                                acc);
+                    }
+                    yi[yo + (m * yPlane + p) * lanes + s] = acc;
+                }
+            }
+        }
+    }
+
+    private static final class Simd {
+        private static final VectorSpecies<Float> F = PanamaKernels.F;
+        private static final int L = F.length();
+
+        // The 16 x 16 transpose swaps bit b of the row index with bit b of the column index, b = 3, 2, 1, 0: rows i
+        // and i + d (d = 2^b, bit b of i clear) exchange the elements whose column has bit b set with the ones whose
+        // column has it clear, one two-source permute (vpermi2ps) per new row: LO for row i, HI for row i + d.
+        private static final FloatVector LO1 = index(1, true), HI1 = index(1, false);
+        private static final FloatVector LO2 = index(2, true), HI2 = index(2, false);
+        private static final FloatVector LO4 = index(4, true), HI4 = index(4, false);
+        private static final FloatVector LO8 = index(8, true), HI8 = index(8, false);
+
+        private static FloatVector index(int d, boolean low) {
+            float[] idx = new float[L];
+            for (int j = 0; j < L && L == 16; j++) {
+                boolean clear = (j & d) == 0;
+                idx[j] = low ? (clear ? j : L + j - d) : (clear ? j + d : L + j);
+            }
+            return FloatVector.fromArray(F, idx, 0);
+        }
+
+        /**
+         * Transposes the 16 x 16 block whose row {@code k} is {@code a[ao + k * as ...]} into the rows {@code d[dof + k *
+         * ds ...]}, adding {@code add} to every element if {@code addIt}; {@code s} is scratch of 256 floats. In pieces
+         * of at most eight rows: a method holding all sixteen is too large for C1 ("out of virtual registers"), stays
+         * interpreted until C2 takes it, and falls back there after every deoptimisation.
+         */
+        private static void transpose(float[] a, int ao, int as, float[] d, int dof, int ds, float add, boolean addIt,
+                                      float[] s) {
+            for (int i = 0; i < 8; i++) {                       // bit 3: rows i and i + 8
+                FloatVector lo = FloatVector.fromArray(F, a, ao + i * as);
+                FloatVector hi = FloatVector.fromArray(F, a, ao + (i + 8) * as);
+                LO8.selectFrom(lo, hi).intoArray(s, i * L);
+                HI8.selectFrom(lo, hi).intoArray(s, (i + 8) * L);
+            }
+            transposeHalf(s, 0, d, dof, ds, add, addIt);
+            transposeHalf(s, 8 * L, d, dof + 8 * ds, ds, add, addIt);
+        }
+
+        /** Bits 2, 1 and 0 of the rows {@code s[so + k * L ...]}, {@code k < 8}, written to {@code d[dof + k * ds ...]}. */
+        private static void transposeHalf(float[] s, int so, float[] d, int dof, int ds, float add, boolean addIt) {
+            FloatVector r0 = FloatVector.fromArray(F, s, so), r1 = FloatVector.fromArray(F, s, so + L);
+            FloatVector r2 = FloatVector.fromArray(F, s, so + 2 * L), r3 = FloatVector.fromArray(F, s, so + 3 * L);
+            FloatVector r4 = FloatVector.fromArray(F, s, so + 4 * L), r5 = FloatVector.fromArray(F, s, so + 5 * L);
+            FloatVector r6 = FloatVector.fromArray(F, s, so + 6 * L), r7 = FloatVector.fromArray(F, s, so + 7 * L);
+            FloatVector t;
+            t = LO4.selectFrom(r0, r4); r4 = HI4.selectFrom(r0, r4); r0 = t;
+            t = LO4.selectFrom(r1, r5); r5 = HI4.selectFrom(r1, r5); r1 = t;
+            t = LO4.selectFrom(r2, r6); r6 = HI4.selectFrom(r2, r6); r2 = t;
+            t = LO4.selectFrom(r3, r7); r7 = HI4.selectFrom(r3, r7); r3 = t;
+            t = LO2.selectFrom(r0, r2); r2 = HI2.selectFrom(r0, r2); r0 = t;
+            t = LO2.selectFrom(r1, r3); r3 = HI2.selectFrom(r1, r3); r1 = t;
+            t = LO2.selectFrom(r4, r6); r6 = HI2.selectFrom(r4, r6); r4 = t;
+            t = LO2.selectFrom(r5, r7); r7 = HI2.selectFrom(r5, r7); r5 = t;
+            t = LO1.selectFrom(r0, r1); r1 = HI1.selectFrom(r0, r1); r0 = t;
+            t = LO1.selectFrom(r2, r3); r3 = HI1.selectFrom(r2, r3); r2 = t;
+            t = LO1.selectFrom(r4, r5); r5 = HI1.selectFrom(r4, r5); r4 = t;
+            t = LO1.selectFrom(r6, r7); r7 = HI1.selectFrom(r6, r7); r6 = t;
+            if (addIt) {
+                r0 = r0.add(add); r1 = r1.add(add); r2 = r2.add(add); r3 = r3.add(add);
+                r4 = r4.add(add); r5 = r5.add(add); r6 = r6.add(add); r7 = r7.add(add);
+            }
+            r0.intoArray(d, dof); r1.intoArray(d, dof + ds); r2.intoArray(d, dof + 2 * ds); r3.intoArray(d, dof + 3 * ds);
+            r4.intoArray(d, dof + 4 * ds); r5.intoArray(d, dof + 5 * ds); r6.intoArray(d, dof + 6 * ds);
+            r7.intoArray(d, dof + 7 * ds);
+        }
+
+        /** A thread's scratch blocks: the halves of {@link #transpose}, and the input and output of a part block. */
+        private static final ThreadLocal<float[]> BLOCKS = ThreadLocal.withInitial(() -> new float[3 * 16 * 16]);
+
+        /**
+         * {@link #transpose} of a part of a block: rows {@code k < rows} of {@code cols} elements read (zeros
+         * elsewhere), rows {@code k < outRows} of {@code outCols} elements written, through a scratch block.
+         */
+        private static void transposePart(float[] a, int ao, int as, int rows, int cols, float[] d, int dof, int ds,
+                                          int outRows, int outCols, float add, boolean addIt, float[] block) {
+            java.util.Arrays.fill(block, L * L, 2 * L * L, 0f);
+            for (int k = 0; k < rows; k++) {
+                System.arraycopy(a, ao + k * as, block, L * L + k * L, cols);
+            }
+            transpose(block, L * L, L, block, 2 * L * L, L, add, addIt, block);
+            for (int k = 0; k < outRows; k++) {
+                System.arraycopy(block, 2 * L * L + k * L, d, dof + k * ds, outCols);
+            }
+        }
+
+        static void interleave(float[] x, int xo, int sampleStride, int samples, int planes, int h, int w, float[] xi,
+                               int xio, Layout layout) {
+            float[] block = BLOCKS.get();
+            if (layout.rowStride() == w && layout.origin() == 0 && layout.planeStride() == h * w) {
+                w *= h;                                         // unpadded planes: one row each, fewer part blocks
+                h = 1;
+            }
+            for (int c = 0; c < planes; c++) {
+                for (int y = 0; y < h; y++) {
+                    int src = xo + (c * h + y) * w;
+                    for (int i = 0; i < w; i += L) {
+                        int n = Math.min(L, w - i);
+                        int dst = xio + layout.at(c, y, i) * L;
+                        if (n == L && samples == L) {
+                            transpose(x, src + i, sampleStride, xi, dst, L, 0f, false, block);
+                        } else {
+                            transposePart(x, src + i, sampleStride, samples, n, xi, dst, L, n, L, 0f, false, block);
+                        }
+                    }
+                }
+            }
+        }
+
+        static void deinterleave(float[] xi, int xio, Layout layout, int planes, int h, int w, int samples,
+                                 float[] bias, float[] y, int yo, int sampleStride) {
+            float[] block = BLOCKS.get();
+            if (layout.rowStride() == w && layout.origin() == 0 && layout.planeStride() == h * w) {
+                w *= h;
+                h = 1;
+            }
+            for (int c = 0; c < planes; c++) {
+                float b = bias == null ? 0f : bias[c];
+                for (int r = 0; r < h; r++) {
+                    int dst = yo + (c * h + r) * w;
+                    for (int i = 0; i < w; i += L) {
+                        int n = Math.min(L, w - i);
+                        int src = xio + layout.at(c, r, i) * L;
+                        if (n == L && samples == L) {
+                            transpose(xi, src, L, y, dst + i, sampleStride, b, bias != null, block);
+                        } else {
+                            transposePart(xi, src, L, L, L, y, dst + i, sampleStride, samples, n, b, bias != null, block);
+                        }
+                    }
+                }
+            }
+        }
+
+        static void forward(float[] wp, int outChannels, int taps, int[] tapOff, float[] xi, int xo, int[] posOff,
+                            int positions, float[] yi, int yo, int yPlane) {
+            int last = positions - 1;
+            for (int m0 = 0; m0 < outChannels; m0 += 4) {
+                int wb = (m0 >> 2) * taps * 4;
+                for (int p0 = 0; p0 < positions; p0 += 4) {
+                    int a0 = xo + posOff[p0] * L;
+                    int a1 = xo + posOff[Math.min(p0 + 1, last)] * L;
+                    int a2 = xo + posOff[Math.min(p0 + 2, last)] * L;
+                    int a3 = xo + posOff[Math.min(p0 + 3, last)] * L;
+                    FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+                    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+                    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+                    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+                    for (int t = 0; t < taps; t++) {
+                        int o = tapOff[t] * L;
+                        FloatVector x0 = FloatVector.fromArray(F, xi, a0 + o);
+                        FloatVector x1 = FloatVector.fromArray(F, xi, a1 + o);
+                        FloatVector x2 = FloatVector.fromArray(F, xi, a2 + o);
+                        FloatVector x3 = FloatVector.fromArray(F, xi, a3 + o);
+                        int wi = wb + t * 4;
+                        FloatVector w = FloatVector.broadcast(F, wp[wi]);
+                        c00 = x0.fma(w, c00); c01 = x1.fma(w, c01); c02 = x2.fma(w, c02); c03 = x3.fma(w, c03);
+                        w = FloatVector.broadcast(F, wp[wi + 1]);
+                        c10 = x0.fma(w, c10); c11 = x1.fma(w, c11); c12 = x2.fma(w, c12); c13 = x3.fma(w, c13);
+                        w = FloatVector.broadcast(F, wp[wi + 2]);
+                        c20 = x0.fma(w, c20); c21 = x1.fma(w, c21); c22 = x2.fma(w, c22); c23 = x3.fma(w, c23);
+                        w = FloatVector.broadcast(F, wp[wi + 3]);
+                        c30 = x0.fma(w, c30); c31 = x1.fma(w, c31); c32 = x2.fma(w, c32); c33 = x3.fma(w, c33);
+                    }
+                    int d = yo + (m0 * yPlane + p0) * L;
+                    int step = yPlane * L;
+                    c00.intoArray(yi, d); c01.intoArray(yi, d + L); c02.intoArray(yi, d + 2 * L); c03.intoArray(yi, d + 3 * L);
+                    d += step;
+                    c10.intoArray(yi, d); c11.intoArray(yi, d + L); c12.intoArray(yi, d + 2 * L); c13.intoArray(yi, d + 3 * L);
+                    d += step;
+                    c20.intoArray(yi, d); c21.intoArray(yi, d + L); c22.intoArray(yi, d + 2 * L); c23.intoArray(yi, d + 3 * L);
+                    d += step;
+                    c30.intoArray(yi, d); c31.intoArray(yi, d + L); c32.intoArray(yi, d + 2 * L); c33.intoArray(yi, d + 3 * L);
+                }
+            }
+        }
+    }
+}

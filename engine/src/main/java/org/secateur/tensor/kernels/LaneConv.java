@@ -168,9 +168,10 @@ public final class LaneConv {
         private static final FloatVector LO4 = index(4, true), HI4 = index(4, false);
         private static final FloatVector LO8 = index(8, true), HI8 = index(8, false);
 
+        /** The permute's source indices (into the two rows side by side); unused, and zero, for other lane counts. */
         private static FloatVector index(int d, boolean low) {
             float[] idx = new float[L];
-            for (int j = 0; j < L && L == 16; j++) {
+            for (int j = 0; j < (L == 16 ? L : 0); j++) {
                 boolean clear = (j & d) == 0;
                 idx[j] = low ? (clear ? j : L + j - d) : (clear ? j + d : L + j);
             }

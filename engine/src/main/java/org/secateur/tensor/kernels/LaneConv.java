@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * loads, for layers whose output rows are too short and whose channels too few to fill the vectors another way
  * (LeNet-5's second layer: 16 channels of 10 x 10; 0.49 against 0.72 ms for the channels-major kernel on one thread).
  * The price is a transpose into and out of the layout, {@link #interleave} and {@link #deinterleave}, 16 x 16 in
- * registers by two-source permutes.
+ * registers ({@link Transpose16}, shared with the GEMM's packing).
  *
  * <p>Offsets ({@code posOff}, {@code tapOff}) count cells. Output channels are taken 4 at a time: the packed weight is
  * zero past the last channel and the rows computed for those channels are never read. The {@code ...Scalar} methods
@@ -160,86 +160,22 @@ public final class LaneConv {
         private static final VectorSpecies<Float> F = PanamaKernels.F;
         private static final int L = F.length();
 
-        // The 16 x 16 transpose swaps bit b of the row index with bit b of the column index, b = 3, 2, 1, 0: rows i
-        // and i + d (d = 2^b, bit b of i clear) exchange the elements whose column has bit b set with the ones whose
-        // column has it clear, one two-source permute (vpermi2ps) per new row: LO for row i, HI for row i + d.
-        private static final FloatVector LO1 = index(1, true), HI1 = index(1, false);
-        private static final FloatVector LO2 = index(2, true), HI2 = index(2, false);
-        private static final FloatVector LO4 = index(4, true), HI4 = index(4, false);
-        private static final FloatVector LO8 = index(8, true), HI8 = index(8, false);
-
-        /** The permute's source indices (into the two rows side by side); unused, and zero, for other lane counts. */
-        private static FloatVector index(int d, boolean low) {
-            float[] idx = new float[L];
-            for (int j = 0; j < (L == 16 ? L : 0); j++) {
-                boolean clear = (j & d) == 0;
-                idx[j] = low ? (clear ? j : L + j - d) : (clear ? j + d : L + j);
-            }
-            return FloatVector.fromArray(F, idx, 0);
-        }
+        /** A thread's scratch blocks: the input and the output of a part block. */
+        private static final ThreadLocal<float[]> BLOCKS = ThreadLocal.withInitial(() -> new float[2 * 16 * 16]);
 
         /**
-         * Transposes the 16 x 16 block whose row {@code k} is {@code a[ao + k * as ...]} into the rows {@code d[dof + k *
-         * ds ...]}, adding {@code add} to every element if {@code addIt}; {@code s} is scratch of 256 floats. In pieces
-         * of at most eight rows: a method holding all sixteen is too large for C1 ("out of virtual registers"), stays
-         * interpreted until C2 takes it, and falls back there after every deoptimisation.
-         */
-        private static void transpose(float[] a, int ao, int as, float[] d, int dof, int ds, float add, boolean addIt,
-                                      float[] s) {
-            for (int i = 0; i < 8; i++) {                       // bit 3: rows i and i + 8
-                FloatVector lo = FloatVector.fromArray(F, a, ao + i * as);
-                FloatVector hi = FloatVector.fromArray(F, a, ao + (i + 8) * as);
-                LO8.selectFrom(lo, hi).intoArray(s, i * L);
-                HI8.selectFrom(lo, hi).intoArray(s, (i + 8) * L);
-            }
-            transposeHalf(s, 0, d, dof, ds, add, addIt);
-            transposeHalf(s, 8 * L, d, dof + 8 * ds, ds, add, addIt);
-        }
-
-        /** Bits 2, 1 and 0 of the rows {@code s[so + k * L ...]}, {@code k < 8}, written to {@code d[dof + k * ds ...]}. */
-        private static void transposeHalf(float[] s, int so, float[] d, int dof, int ds, float add, boolean addIt) {
-            FloatVector r0 = FloatVector.fromArray(F, s, so), r1 = FloatVector.fromArray(F, s, so + L);
-            FloatVector r2 = FloatVector.fromArray(F, s, so + 2 * L), r3 = FloatVector.fromArray(F, s, so + 3 * L);
-            FloatVector r4 = FloatVector.fromArray(F, s, so + 4 * L), r5 = FloatVector.fromArray(F, s, so + 5 * L);
-            FloatVector r6 = FloatVector.fromArray(F, s, so + 6 * L), r7 = FloatVector.fromArray(F, s, so + 7 * L);
-            FloatVector t;
-            t = LO4.selectFrom(r0, r4); r4 = HI4.selectFrom(r0, r4); r0 = t;
-            t = LO4.selectFrom(r1, r5); r5 = HI4.selectFrom(r1, r5); r1 = t;
-            t = LO4.selectFrom(r2, r6); r6 = HI4.selectFrom(r2, r6); r2 = t;
-            t = LO4.selectFrom(r3, r7); r7 = HI4.selectFrom(r3, r7); r3 = t;
-            t = LO2.selectFrom(r0, r2); r2 = HI2.selectFrom(r0, r2); r0 = t;
-            t = LO2.selectFrom(r1, r3); r3 = HI2.selectFrom(r1, r3); r1 = t;
-            t = LO2.selectFrom(r4, r6); r6 = HI2.selectFrom(r4, r6); r4 = t;
-            t = LO2.selectFrom(r5, r7); r7 = HI2.selectFrom(r5, r7); r5 = t;
-            t = LO1.selectFrom(r0, r1); r1 = HI1.selectFrom(r0, r1); r0 = t;
-            t = LO1.selectFrom(r2, r3); r3 = HI1.selectFrom(r2, r3); r2 = t;
-            t = LO1.selectFrom(r4, r5); r5 = HI1.selectFrom(r4, r5); r4 = t;
-            t = LO1.selectFrom(r6, r7); r7 = HI1.selectFrom(r6, r7); r6 = t;
-            if (addIt) {
-                r0 = r0.add(add); r1 = r1.add(add); r2 = r2.add(add); r3 = r3.add(add);
-                r4 = r4.add(add); r5 = r5.add(add); r6 = r6.add(add); r7 = r7.add(add);
-            }
-            r0.intoArray(d, dof); r1.intoArray(d, dof + ds); r2.intoArray(d, dof + 2 * ds); r3.intoArray(d, dof + 3 * ds);
-            r4.intoArray(d, dof + 4 * ds); r5.intoArray(d, dof + 5 * ds); r6.intoArray(d, dof + 6 * ds);
-            r7.intoArray(d, dof + 7 * ds);
-        }
-
-        /** A thread's scratch blocks: the halves of {@link #transpose}, and the input and output of a part block. */
-        private static final ThreadLocal<float[]> BLOCKS = ThreadLocal.withInitial(() -> new float[3 * 16 * 16]);
-
-        /**
-         * {@link #transpose} of a part of a block: rows {@code k < rows} of {@code cols} elements read (zeros
+         * {@link Transpose16#transpose} of a part of a block: rows {@code k < rows} of {@code cols} elements read (zeros
          * elsewhere), rows {@code k < outRows} of {@code outCols} elements written, through a scratch block.
          */
         private static void transposePart(float[] a, int ao, int as, int rows, int cols, float[] d, int dof, int ds,
                                           int outRows, int outCols, float add, boolean addIt, float[] block) {
-            java.util.Arrays.fill(block, L * L, 2 * L * L, 0f);
+            java.util.Arrays.fill(block, 0, L * L, 0f);
             for (int k = 0; k < rows; k++) {
-                System.arraycopy(a, ao + k * as, block, L * L + k * L, cols);
+                System.arraycopy(a, ao + k * as, block, k * L, cols);
             }
-            transpose(block, L * L, L, block, 2 * L * L, L, add, addIt, block);
+            Transpose16.transpose(block, 0, L, block, L * L, L, add, addIt);
             for (int k = 0; k < outRows; k++) {
-                System.arraycopy(block, 2 * L * L + k * L, d, dof + k * ds, outCols);
+                System.arraycopy(block, L * L + k * L, d, dof + k * ds, outCols);
             }
         }
 
@@ -257,7 +193,7 @@ public final class LaneConv {
                         int n = Math.min(L, w - i);
                         int dst = xio + layout.at(c, y, i) * L;
                         if (n == L && samples == L) {
-                            transpose(x, src + i, sampleStride, xi, dst, L, 0f, false, block);
+                            Transpose16.transpose(x, src + i, sampleStride, xi, dst, L);
                         } else {
                             transposePart(x, src + i, sampleStride, samples, n, xi, dst, L, n, L, 0f, false, block);
                         }
@@ -281,7 +217,7 @@ public final class LaneConv {
                         int n = Math.min(L, w - i);
                         int src = xio + layout.at(c, r, i) * L;
                         if (n == L && samples == L) {
-                            transpose(xi, src, L, y, dst + i, sampleStride, b, bias != null, block);
+                            Transpose16.transpose(xi, src, L, y, dst + i, sampleStride, b, bias != null);
                         } else {
                             transposePart(xi, src, L, L, L, y, dst + i, sampleStride, samples, n, b, bias != null, block);
                         }

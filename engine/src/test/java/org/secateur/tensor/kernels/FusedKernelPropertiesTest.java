@@ -750,18 +750,27 @@ class FusedKernelPropertiesTest {
     }
 
     @Test
-    void registerTransposeTransposes() {
-        Rng r = new Rng(3);
-        int lds = 37;
-        int ldd = 41;
-        float[] src = random(r, 16 * lds + 5);
-        float[] dst = new float[16 * ldd + 7];
-        PanamaGemm.Transpose.t16(src, 5, lds, dst, 7, ldd);
-        for (int i = 0; i < 16; i++) {
-            for (int j = 0; j < 16; j++) {
-                assertThat(dst[7 + j * ldd + i]).isEqualTo(src[5 + i * lds + j]);
+    void registerTransposeTransposesAndAddsWhenAsked() {
+        qt().withExamples(50).forAll(Generators.seeds()).checkAssert(seed -> {
+            Rng r = new Rng(seed);
+            int lds = 16 + r.nextInt(30);
+            int ldd = 16 + r.nextInt(30);
+            int so = r.nextInt(9);
+            int dof = r.nextInt(9);
+            float[] src = random(r, so + 16 * lds);
+            float[] dst = new float[dof + 16 * ldd];
+            Arrays.fill(dst, SENTINEL);
+            boolean addIt = r.nextInt(2) == 0;
+            float add = addIt ? (float) r.nextGaussian() : 0f;
+            Transpose16.transpose(src, so, lds, dst, dof, ldd, add, addIt);
+            for (int i = 0; i < dst.length; i++) {
+                int row = (i - dof) / ldd;
+                int col = (i - dof) % ldd;
+                float expected = i < dof || col >= 16 ? SENTINEL
+                        : addIt ? src[so + col * lds + row] + add : src[so + col * lds + row];
+                assertThat(dst[i]).as("at %d (lds %d, ldd %d)", i, lds, ldd).isEqualTo(expected);
             }
-        }
+        });
     }
 
     // ---------------------------------------------------------------- the pool

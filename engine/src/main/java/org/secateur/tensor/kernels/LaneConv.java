@@ -181,45 +181,42 @@ public final class LaneConv {
 
         static void interleave(float[] x, int xo, int sampleStride, int samples, int planes, int h, int w, float[] xi,
                                int xio, Layout layout) {
+            move(true, x, xo, sampleStride, samples, planes, h, w, xi, xio, layout, null);
+        }
+
+        static void deinterleave(float[] xi, int xio, Layout layout, int planes, int h, int w, int samples,
+                                 float[] bias, float[] y, int yo, int sampleStride) {
+            move(false, y, yo, sampleStride, samples, planes, h, w, xi, xio, layout, bias);
+        }
+
+        /**
+         * Between the samples' planes {@code flat[fo + s * sampleStride ...]} and the cells {@code cells[co ...]}, a
+         * block of L elements of a row at a time: into the cells if {@code toCells}, else out of them plus the bias.
+         */
+        private static void move(boolean toCells, float[] flat, int fo, int sampleStride, int samples, int planes,
+                                 int h, int w, float[] cells, int co, Layout layout, float[] bias) {
             float[] block = BLOCKS.get();
             if (layout.rowStride() == w && layout.origin() == 0 && layout.planeStride() == h * w) {
                 w *= h;                                         // unpadded planes: one row each, fewer part blocks
                 h = 1;
             }
             for (int c = 0; c < planes; c++) {
-                for (int y = 0; y < h; y++) {
-                    int src = xo + (c * h + y) * w;
-                    for (int i = 0; i < w; i += L) {
-                        int n = Math.min(L, w - i);
-                        int dst = xio + layout.at(c, y, i) * L;
-                        if (n == L && samples == L) {
-                            Transpose16.transpose(x, src + i, sampleStride, xi, dst, L);
-                        } else {
-                            transposePart(x, src + i, sampleStride, samples, n, xi, dst, L, n, L, 0f, false, block);
-                        }
-                    }
-                }
-            }
-        }
-
-        static void deinterleave(float[] xi, int xio, Layout layout, int planes, int h, int w, int samples,
-                                 float[] bias, float[] y, int yo, int sampleStride) {
-            float[] block = BLOCKS.get();
-            if (layout.rowStride() == w && layout.origin() == 0 && layout.planeStride() == h * w) {
-                w *= h;
-                h = 1;
-            }
-            for (int c = 0; c < planes; c++) {
                 float b = bias == null ? 0f : bias[c];
-                for (int r = 0; r < h; r++) {
-                    int dst = yo + (c * h + r) * w;
+                for (int y = 0; y < h; y++) {
                     for (int i = 0; i < w; i += L) {
                         int n = Math.min(L, w - i);
-                        int src = xio + layout.at(c, r, i) * L;
-                        if (n == L && samples == L) {
-                            Transpose16.transpose(xi, src, L, y, dst + i, sampleStride, b, bias != null);
+                        int f = fo + (c * h + y) * w + i;
+                        int cell = co + layout.at(c, y, i) * L;
+                        boolean whole = n == L && samples == L;
+                        if (toCells && whole) {
+                            Transpose16.transpose(flat, f, sampleStride, cells, cell, L);
+                        } else if (toCells) {
+                            transposePart(flat, f, sampleStride, samples, n, cells, cell, L, n, L, 0f, false, block);
+                        } else if (whole) {
+                            Transpose16.transpose(cells, cell, L, flat, f, sampleStride, b, bias != null);
                         } else {
-                            transposePart(xi, src, L, L, L, y, dst + i, sampleStride, samples, n, b, bias != null, block);
+                            transposePart(cells, cell, L, L, L, flat, f, sampleStride, samples, n, b, bias != null,
+                                    block);
                         }
                     }
                 }

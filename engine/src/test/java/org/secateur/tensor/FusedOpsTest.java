@@ -144,6 +144,38 @@ class FusedOpsTest {
     }
 
     @Test
+    void conv2dOfABatchEqualsItsSamplesAloneBitForBitWithAVectorOfOutputChannels() {
+        // a batch of 16 or more runs the samples-in-lanes kernel, one sample the channels-major one: both sum the
+        // taps in order from zero and add the bias last, so a sample's output does not depend on its batch
+        qt().withExamples(25).forAll(Generators.seeds()).checkAssert(seed -> {
+            Rng r = new Rng(seed);
+            int n = 16 + r.nextInt(25);
+            int c = 1 + r.nextInt(4);
+            int o = 16 + r.nextInt(9);
+            int k = 1 + r.nextInt(4);
+            int stride = 1 + r.nextInt(2);
+            int pad = r.nextInt(3);
+            int dil = 1 + r.nextInt(2);
+            int span = dil * (k - 1) + 1;
+            int h = Math.max(1, span - 2 * pad) + r.nextInt(8);
+            int w = Math.max(1, span - 2 * pad) + r.nextInt(8);   // output rows narrower than the implicit kernel's
+            Tensor x = Generators.normal(r.nextLong(), DType.F32, n, c, h, w);
+            Tensor wt = Generators.normal(r.nextLong(), DType.F32, o, c, k, k);
+            Tensor b = Generators.normal(r.nextLong(), DType.F32, o);
+            float[] batch = Functional.conv2d(x, wt, b, stride, pad, dil, 1).toFloatArray();
+            float[] xs = x.toFloatArray();
+            int per = batch.length / n;
+            for (int s = 0; s < n; s++) {
+                Tensor one = Tensor.of(java.util.Arrays.copyOfRange(xs, s * c * h * w, (s + 1) * c * h * w), 1, c, h, w);
+                float[] alone = Functional.conv2d(one, wt, b, stride, pad, dil, 1).toFloatArray();
+                assertThat(java.util.Arrays.equals(alone, java.util.Arrays.copyOfRange(batch, s * per, (s + 1) * per)))
+                        .as("sample %d of %d, %d -> %d channels, %dx%d, k %d stride %d pad %d dil %d", s, n, c, o, h, w,
+                                k, stride, pad, dil).isTrue();
+            }
+        });
+    }
+
+    @Test
     void convTranspose2dEqualsTheComposition() {
         qt().withExamples(30).forAll(Generators.seeds()).checkAssert(seed -> {
             Rng r = new Rng(seed);

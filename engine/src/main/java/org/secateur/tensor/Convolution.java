@@ -43,7 +43,7 @@ final class Convolution {
 
     private static final Kernels K = Kernels.get();
     /** Sample blocks of the weight gradient: a constant, so that the summation order is too. */
-    private static final int BLOCKS = 8;
+    static final int BLOCKS = 8;
 
     /** A thread's buffers: patch matrices, and a block of outputs or output gradients, with room past each. */
     private static final class Workspace {
@@ -499,6 +499,9 @@ final class Convolution {
         protected Tensor forward(Tensor... in) {
             x = in[0];
             gy = in[1];
+            if (LaneConvolution.suitsWeightGrad(x, g, x.size(0), gy.size(1))) {
+                return LaneConvolution.weightGrad(g, x, gy);
+            }
             if (channels(x, gy.size(1))) {
                 return forwardChannels();
             }

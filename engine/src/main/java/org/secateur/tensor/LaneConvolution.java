@@ -1,6 +1,7 @@
 package org.secateur.tensor;
 
 import java.util.Arrays;
+import org.secateur.tensor.kernels.Kernels;
 import org.secateur.tensor.kernels.LaneConv;
 import org.secateur.tensor.kernels.LaneConv.Layout;
 import org.secateur.tensor.kernels.Parallel;
@@ -43,6 +44,34 @@ final class LaneConvolution {
         return (g.height() + 2 * g.ph()) * (g.width() + 2 * g.pw());
     }
 
+    /** This thread's buffers, grown to {@code in} and {@code out} floats. */
+    private static Workspace workspace(int in, int out) {
+        Workspace ws = WORKSPACE.get();
+        if (ws.in.length < in) {
+            ws.in = new float[in];
+        }
+        if (ws.out.length < out) {
+            ws.out = new float[out];
+        }
+        return ws;
+    }
+
+    /** A group's zero-padded input: planes of {@code (h + 2ph) x (w + 2pw)} cells. */
+    private static Layout inputLayout(Conv2dGeometry g) {
+        int wp = g.width() + 2 * g.pw();
+        return new Layout(paddedPlane(g), wp, g.ph() * wp + g.pw());
+    }
+
+    /** Samples {@code [s0, s0 + cnt)} of {@code x} into a group's padded input cells {@code xi}. */
+    private static void inputCells(Conv2dGeometry g, float[] x, int s0, int cnt, float[] xi) {
+        int c = g.channels();
+        int chw = c * g.height() * g.width();
+        if (g.ph() > 0 || g.pw() > 0) {
+            Arrays.fill(xi, 0, c * paddedPlane(g) * L, 0f);
+        }
+        LaneConv.interleave(x, s0 * chw, chw, cnt, c, g.height(), g.width(), xi, 0, inputLayout(g));
+    }
+
     /** {@code y = conv(x, W) (+ b)}. */
     static Tensor forward(Conv2dGeometry g, Tensor x, Tensor w, Tensor b) {
         int n = x.size(0);
@@ -50,39 +79,89 @@ final class LaneConvolution {
         int o = w.size(0);
         int r = g.patchSize();
         int l = g.positions();
-        int chw = c * g.height() * g.width();
-        int wp = g.width() + 2 * g.pw();
-        Layout in = new Layout(paddedPlane(g), wp, g.ph() * wp + g.pw());
+        Layout in = inputLayout(g);
         Layout out = new Layout(LaneConv.round4(l), l, 0);       // one row of round4(l) cells per channel
-        int[] tapOff = Convolution.rowOffsets(c, g.kh(), g.kw(), g.dh(), g.dw(), paddedPlane(g), wp);
-        int[] posOff = Convolution.positionOffsets(g, wp);
+        int[] tapOff = Convolution.rowOffsets(c, g.kh(), g.kw(), g.dh(), g.dw(), in.planeStride(), in.rowStride());
+        int[] posOff = Convolution.positionOffsets(g, in.rowStride());
         float[] packed = LaneConv.packForward(w.f(), o, r);
         float[] bias = b == null ? null : b.f();
-        int inCells = c * in.planeStride();
-        int outCells = LaneConv.round4(o) * out.planeStride();
-        boolean padded = g.ph() > 0 || g.pw() > 0;
+        int inFloats = c * in.planeStride() * L;
+        int outFloats = LaneConv.round4(o) * out.planeStride() * L + LaneConv.slack();
         Tensor y = Tensor.uninitialized(DType.F32, new int[] {n, o, g.outHeight(), g.outWidth()});
         Parallel.forRange((n + L - 1) / L, 1, (g0, g1) -> {
-            Workspace ws = WORKSPACE.get();
-            if (ws.in.length < inCells * L) {
-                ws.in = new float[inCells * L];
-            }
-            if (ws.out.length < outCells * L + LaneConv.slack()) {
-                ws.out = new float[outCells * L + LaneConv.slack()];
-            }
-            float[] xi = ws.in;
-            float[] yi = ws.out;
+            Workspace ws = workspace(inFloats, outFloats);
             for (int grp = g0; grp < g1; grp++) {
                 int s0 = grp * L;
                 int cnt = Math.min(L, n - s0);
-                if (padded) {
-                    Arrays.fill(xi, 0, inCells * L, 0f);
-                }
-                LaneConv.interleave(x.f(), s0 * chw, chw, cnt, c, g.height(), g.width(), xi, 0, in);
-                LaneConv.forward(packed, o, r, tapOff, xi, 0, posOff, l, yi, 0, out.planeStride());
-                LaneConv.deinterleave(yi, 0, out, o, 1, l, cnt, bias, y.f(), s0 * o * l, o * l);
+                inputCells(g, x.f(), s0, cnt, ws.in);
+                LaneConv.forward(packed, o, r, tapOff, ws.in, 0, posOff, l, ws.out, 0, out.planeStride());
+                LaneConv.deinterleave(ws.out, 0, out, o, 1, l, cnt, bias, y.f(), s0 * o * l, o * l);
             }
         });
         return y;
+    }
+
+    /**
+     * Whether the weight gradient's window kernel ({@link LaneConv#weightGradRows}) suits the layer as well: stride
+     * and dilation 1 along rows, kernels at most {@link LaneConv#WINDOW} wide.
+     */
+    static boolean suitsWeightGrad(Tensor t, Conv2dGeometry g, int n, int outChannels) {
+        return suits(t, g, n, outChannels) && g.sw() == 1 && g.dw() == 1 && g.kw() <= LaneConv.WINDOW;
+    }
+
+    /**
+     * The weight gradient {@code G(x, gy)}: {@code [N, C, H, W]} and {@code [N, O, oh, ow]} to {@code [O, C, kh, kw]}.
+     * The groups fall into fixed blocks (over threads), each summed into its own lanes of partial sums; the blocks are
+     * added in order, then the lanes: the order depends on the shapes only.
+     */
+    static Tensor weightGrad(Conv2dGeometry g, Tensor x, Tensor gy) {
+        int n = x.size(0);
+        int c = g.channels();
+        int o = gy.size(1);
+        int l = g.positions();
+        int kh = g.kh();
+        int kw = g.kw();
+        int w5 = LaneConv.WINDOW;
+        Layout in = inputLayout(g);
+        Layout padded = new Layout(in.planeStride(), in.rowStride(), 0);   // windows count from the padding's corner
+        Layout out = new Layout(l, l, 0);
+        int inFloats = (c * in.planeStride() + w5) * L;     // the window reads up to WINDOW - 1 cells past a row
+        int outFloats = LaneConv.round4(o) * l * L;         // planes past the last channel are read, never used
+        int groups = (n + L - 1) / L;
+        int blocks = Math.min(Convolution.BLOCKS, groups);
+        int accSize = LaneConv.round4(o) * c * kh * w5 * L;
+        float[] partial = new float[blocks * accSize];
+        Parallel.forRange(blocks, 1, (b0, b1) -> {
+            Workspace ws = workspace(inFloats, outFloats);
+            for (int blk = b0; blk < b1; blk++) {
+                for (int grp = groups * blk / blocks; grp < groups * (blk + 1) / blocks; grp++) {
+                    int s0 = grp * L;
+                    int cnt = Math.min(L, n - s0);
+                    inputCells(g, x.f(), s0, cnt, ws.in);
+                    LaneConv.interleave(gy.f(), s0 * o * l, o * l, cnt, o, 1, l, ws.out, 0, out);
+                    LaneConv.weightGradRows(ws.out, 0, l, ws.in, 0, padded, c, kh, g.sh(), g.dh(), g.outHeight(),
+                            g.outWidth(), o, partial, blk * accSize);
+                }
+            }
+        });
+        float[] total = new float[accSize];
+        Kernels.get().sum(partial, 0, 1, blocks, accSize, total, 0);
+        Tensor gw = Tensor.uninitialized(DType.F32, new int[] {o, c, kh, kw});
+        float[] dst = gw.f();
+        for (int m = 0; m < o; m++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        int a = (((m * c + ci) * kh + ky) * w5 + kx) * L;
+                        float sum = 0f;
+                        for (int s = 0; s < L; s++) {
+                            sum += total[a + s];
+                        }
+                        dst[((m * c + ci) * kh + ky) * kw + kx] = sum;
+                    }
+                }
+            }
+        }
+        return gw;
     }
 }

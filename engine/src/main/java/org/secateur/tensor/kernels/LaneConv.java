@@ -156,6 +156,56 @@ public final class LaneConv {
         }
     }
 
+    /** Taps of a kernel row the weight gradient's window covers: kernels up to this wide, stride and dilation 1 in x. */
+    public static final int WINDOW = 5;
+
+    /**
+     * One group's share of the weight gradient for stride and dilation 1 along rows and kernels at most {@link #WINDOW}
+     * wide: for {@code m < round4(outChannels)}, channel {@code c}, kernel row {@code ky} and {@code kx < WINDOW},
+     * lane {@code s} of cell {@code ((m * channels + c) * kh + ky) * WINDOW + kx} of {@code acc[ao ...]} gains, output row by
+     * output row and position by position in order, one fused multiply-add of {@code gyi[go + (m * gPlane + oy * ow +
+     * ox) * lanes() + s]} and the input cell {@code in.at(c, oy * sh + ky * dh, ox + kx)} of {@code xi[xo ...]} (a layout
+     * whose origin is the padded plane's corner). The
+     * input's cells are read up to {@code WINDOW - 1} past a row's last window (into the next row, or slack past the
+     * last plane); sums for {@code kx >= kw} are never used. Each tile keeps a window of five input cells in registers
+     * and loads one new cell per position: 5 loads per 20 FMAs, where a tile of taps read through a table needs 8 per
+     * 16.
+     */
+    public static void weightGradRows(float[] gyi, int go, int gPlane, float[] xi, int xo, Layout in, int channels,
+                                      int kh, int sh, int dh, int oh, int ow, int outChannels, float[] acc,
+                                      int ao) {
+        if (SIMD) {
+            Simd.weightGradRows(gyi, go, gPlane, xi, xo, in, channels, kh, sh, dh, oh, ow, outChannels, acc, ao);
+        } else {
+            weightGradRowsScalar(gyi, go, gPlane, xi, xo, in, channels, kh, sh, dh, oh, ow, outChannels, acc, ao,
+                    lanes());
+        }
+    }
+
+    public static void weightGradRowsScalar(float[] gyi, int go, int gPlane, float[] xi, int xo, Layout in,
+                                            int channels, int kh, int sh, int dh, int oh, int ow, int outChannels,
+                                            float[] acc, int ao, int lanes) {
+        for (int m = 0; m < round4(outChannels); m++) {
+            for (int c = 0; c < channels; c++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < WINDOW; kx++) {
+                        int a = ao + (((m * channels + c) * kh + ky) * WINDOW + kx) * lanes;
+                        for (int s = 0; s < lanes; s++) {
+                            float sum = acc[a + s];
+                            for (int oy = 0; oy < oh; oy++) {
+                                for (int ox = 0; ox < ow; ox++) {
+                                    sum = Math.fma(gyi[go + (m * gPlane + oy * ow + ox) * lanes + s],
+                                            xi[xo + in.at(c, oy * sh + ky * dh, ox + kx) * lanes + s], sum);
+                                }
+                            }
+                            acc[a + s] = sum;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static final class Simd {
         private static final VectorSpecies<Float> F = PanamaKernels.F;
         private static final int L = F.length();
@@ -262,6 +312,78 @@ public final class LaneConv {
                     c20.intoArray(yi, d); c21.intoArray(yi, d + L); c22.intoArray(yi, d + 2 * L); c23.intoArray(yi, d + 3 * L);
                     d += step;
                     c30.intoArray(yi, d); c31.intoArray(yi, d + L); c32.intoArray(yi, d + 2 * L); c33.intoArray(yi, d + 3 * L);
+                }
+            }
+        }
+
+        static void weightGradRows(float[] gyi, int go, int gPlane, float[] xi, int xo, Layout in, int channels,
+                                   int kh, int sh, int dh, int oh, int ow, int outChannels, float[] acc,
+                                   int ao) {
+            int ms = channels * kh * WINDOW * L;                // from one output channel's sums to the next
+            int gs = gPlane * L;
+            for (int m0 = 0; m0 < outChannels; m0 += 4) {
+                for (int c = 0; c < channels; c++) {
+                    for (int ky = 0; ky < kh; ky++) {
+                        int a = ao + ((m0 * channels + c) * kh + ky) * WINDOW * L;
+                        FloatVector a00 = FloatVector.fromArray(F, acc, a), a01 = FloatVector.fromArray(F, acc, a + L);
+                        FloatVector a02 = FloatVector.fromArray(F, acc, a + 2 * L);
+                        FloatVector a03 = FloatVector.fromArray(F, acc, a + 3 * L);
+                        FloatVector a04 = FloatVector.fromArray(F, acc, a + 4 * L);
+                        FloatVector a10 = FloatVector.fromArray(F, acc, a + ms);
+                        FloatVector a11 = FloatVector.fromArray(F, acc, a + ms + L);
+                        FloatVector a12 = FloatVector.fromArray(F, acc, a + ms + 2 * L);
+                        FloatVector a13 = FloatVector.fromArray(F, acc, a + ms + 3 * L);
+                        FloatVector a14 = FloatVector.fromArray(F, acc, a + ms + 4 * L);
+                        FloatVector a20 = FloatVector.fromArray(F, acc, a + 2 * ms);
+                        FloatVector a21 = FloatVector.fromArray(F, acc, a + 2 * ms + L);
+                        FloatVector a22 = FloatVector.fromArray(F, acc, a + 2 * ms + 2 * L);
+                        FloatVector a23 = FloatVector.fromArray(F, acc, a + 2 * ms + 3 * L);
+                        FloatVector a24 = FloatVector.fromArray(F, acc, a + 2 * ms + 4 * L);
+                        FloatVector a30 = FloatVector.fromArray(F, acc, a + 3 * ms);
+                        FloatVector a31 = FloatVector.fromArray(F, acc, a + 3 * ms + L);
+                        FloatVector a32 = FloatVector.fromArray(F, acc, a + 3 * ms + 2 * L);
+                        FloatVector a33 = FloatVector.fromArray(F, acc, a + 3 * ms + 3 * L);
+                        FloatVector a34 = FloatVector.fromArray(F, acc, a + 3 * ms + 4 * L);
+                        for (int oy = 0; oy < oh; oy++) {
+                            int xr = xo + in.at(c, oy * sh + ky * dh, 0) * L;
+                            int gr = go + (m0 * gPlane + oy * ow) * L;
+                            FloatVector w0 = FloatVector.fromArray(F, xi, xr);
+                            FloatVector w1 = FloatVector.fromArray(F, xi, xr + L);
+                            FloatVector w2 = FloatVector.fromArray(F, xi, xr + 2 * L);
+                            FloatVector w3 = FloatVector.fromArray(F, xi, xr + 3 * L);
+                            for (int ox = 0; ox < ow; ox++) {
+                                FloatVector w4 = FloatVector.fromArray(F, xi, xr + (ox + 4) * L);
+                                int gp = gr + ox * L;
+                                FloatVector g = FloatVector.fromArray(F, gyi, gp);
+                                a00 = g.fma(w0, a00); a01 = g.fma(w1, a01); a02 = g.fma(w2, a02);
+                                a03 = g.fma(w3, a03); a04 = g.fma(w4, a04);
+                                g = FloatVector.fromArray(F, gyi, gp + gs);
+                                a10 = g.fma(w0, a10); a11 = g.fma(w1, a11); a12 = g.fma(w2, a12);
+                                a13 = g.fma(w3, a13); a14 = g.fma(w4, a14);
+                                g = FloatVector.fromArray(F, gyi, gp + 2 * gs);
+                                a20 = g.fma(w0, a20); a21 = g.fma(w1, a21); a22 = g.fma(w2, a22);
+                                a23 = g.fma(w3, a23); a24 = g.fma(w4, a24);
+                                g = FloatVector.fromArray(F, gyi, gp + 3 * gs);
+                                a30 = g.fma(w0, a30); a31 = g.fma(w1, a31); a32 = g.fma(w2, a32);
+                                a33 = g.fma(w3, a33); a34 = g.fma(w4, a34);
+                                w0 = w1;                        // the window slides one cell
+                                w1 = w2;
+                                w2 = w3;
+                                w3 = w4;
+                            }
+                        }
+                        a00.intoArray(acc, a); a01.intoArray(acc, a + L); a02.intoArray(acc, a + 2 * L);
+                        a03.intoArray(acc, a + 3 * L); a04.intoArray(acc, a + 4 * L);
+                        a += ms;
+                        a10.intoArray(acc, a); a11.intoArray(acc, a + L); a12.intoArray(acc, a + 2 * L);
+                        a13.intoArray(acc, a + 3 * L); a14.intoArray(acc, a + 4 * L);
+                        a += ms;
+                        a20.intoArray(acc, a); a21.intoArray(acc, a + L); a22.intoArray(acc, a + 2 * L);
+                        a23.intoArray(acc, a + 3 * L); a24.intoArray(acc, a + 4 * L);
+                        a += ms;
+                        a30.intoArray(acc, a); a31.intoArray(acc, a + L); a32.intoArray(acc, a + 2 * L);
+                        a33.intoArray(acc, a + 3 * L); a34.intoArray(acc, a + 4 * L);
+                    }
                 }
             }
         }

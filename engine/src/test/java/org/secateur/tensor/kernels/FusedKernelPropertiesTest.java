@@ -596,6 +596,57 @@ class FusedKernelPropertiesTest {
     }
 
     @Test
+    void laneWeightGradWindowMatchesItsReferenceBitForBitAndIsTheGradient() {
+        int lanes = LaneConv.lanes();
+        int w5 = LaneConv.WINDOW;
+        qt().withExamples(100).forAll(integers().between(1, 12), Generators.seeds()).checkAssert((o, seed) -> {
+            Rng r = new Rng(seed);
+            int c = 1 + r.nextInt(3);
+            int kh = 1 + r.nextInt(4);
+            int kw = 1 + r.nextInt(w5);
+            int sh = 1 + r.nextInt(2);
+            int dh = 1 + r.nextInt(2);
+            int oh = 1 + r.nextInt(5);
+            int ow = 1 + r.nextInt(12);
+            int hp = sh * (oh - 1) + dh * (kh - 1) + 1 + r.nextInt(2);
+            int wp = ow + kw - 1 + r.nextInt(2);
+            LaneConv.Layout in = new LaneConv.Layout(hp * wp + r.nextInt(3), wp, 0);
+            int xo = r.nextInt(3) * lanes;
+            // the window reads up to WINDOW - 1 cells past a row's last one: exactly that much room
+            float[] xi = random(r, xo + (c * in.planeStride() + w5 - 1) * lanes);
+            int gPlane = oh * ow + r.nextInt(3);
+            int go = r.nextInt(3) * lanes;
+            float[] gyi = random(r, go + LaneConv.round4(o) * gPlane * lanes);
+            int ao = r.nextInt(3) * lanes;
+            float[] expected = random(r, ao + LaneConv.round4(o) * c * kh * w5 * lanes);
+            float[] start = expected.clone();
+            float[] actual = expected.clone();
+            LaneConv.weightGradRowsScalar(gyi, go, gPlane, xi, xo, in, c, kh, sh, dh, oh, ow, o, expected, ao, lanes);
+            LaneConv.weightGradRows(gyi, go, gPlane, xi, xo, in, c, kh, sh, dh, oh, ow, o, actual, ao);
+            assertThat(Arrays.equals(actual, expected)).as("o=%d c=%d %dx%d sh=%d dh=%d out %dx%d", o, c, kh, kw, sh, dh,
+                    oh, ow).isTrue();
+            // the reference is the definition: one weight's gradient in one lane, in double precision
+            int m = r.nextInt(o);
+            int ci = r.nextInt(c);
+            int ky = r.nextInt(kh);
+            int kx = r.nextInt(kw);
+            int s = r.nextInt(lanes);
+            int a = ao + (((m * c + ci) * kh + ky) * w5 + kx) * lanes + s;
+            double def = start[a];
+            double mag = Math.abs(def);
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    double t = (double) gyi[go + (m * gPlane + oy * ow + ox) * lanes + s]
+                            * xi[xo + in.at(ci, oy * sh + ky * dh, ox + kx) * lanes + s];
+                    def += t;
+                    mag += Math.abs(t);
+                }
+            }
+            assertThat((double) expected[a]).isCloseTo(def, org.assertj.core.data.Offset.offset(1e-5 * (1 + mag)));
+        });
+    }
+
+    @Test
     void weightGradChannelsMatchesItsReferenceBitForBit() {
         qt().withExamples(150).forAll(integers().between(1, 40), Generators.seeds()).checkAssert((m, seed) -> {
             Rng r = new Rng(seed);

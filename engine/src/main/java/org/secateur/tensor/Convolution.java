@@ -3,6 +3,7 @@ package org.secateur.tensor;
 import org.secateur.tensor.kernels.BinaryOp;
 import org.secateur.tensor.kernels.ConvKernels;
 import org.secateur.tensor.kernels.Kernels;
+import org.secateur.tensor.kernels.LaneConv;
 import org.secateur.tensor.kernels.Parallel;
 import org.secateur.tensor.kernels.Patches;
 
@@ -24,8 +25,9 @@ import org.secateur.tensor.kernels.Patches;
  *       ({@link ConvKernels#forward}); the input gradient is the same kernel on the padded output gradient with the
  *       kernel flipped, and the weight gradient is a set of dot products of the output gradient's rows, widened to
  *       the padded rows, with windows of the padded input, which are the patch rows ({@link ConvKernels#dotRows});
- *   <li>the forward of a batch of a vector's worth of samples or more, when the implicit GEMM does not apply: the
- *       samples in the vector lanes ({@link LaneConvolution}), any stride or dilation;
+ *   <li>batches of a vector's worth of samples or more: the samples in the vector lanes ({@link LaneConvolution}),
+ *       for the forward when the implicit GEMM does not apply (any stride or dilation), and for the weight gradient
+ *       with stride and dilation 1 along rows and kernels up to {@link LaneConv#WINDOW} wide;
  *   <li>a vector's worth of output channels (LeNet-5's second layer: 16 channels of 10 x 10 positions): the forward
  *       (of smaller batches) and the weight gradient with the channels in the vector lanes, windows read through
  *       offset tables, any stride or dilation ({@link ConvKernels#forwardChannels},

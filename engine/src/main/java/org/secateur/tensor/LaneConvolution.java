@@ -7,12 +7,13 @@ import org.secateur.tensor.kernels.LaneConv.Layout;
 import org.secateur.tensor.kernels.Parallel;
 
 /**
- * The convolution's forward on float32 batches by {@link LaneConv}: each group of {@code L = LaneConv.lanes()} samples
- * is transposed into the samples-in-lanes layout (zero-padded there), convolved, and transposed back with the bias
- * added; groups are split over threads, and every output element is one sum in a fixed order, so the bits do not
- * depend on the thread count. For the layers the implicit kernel does not take (output rows narrower than its tiles,
- * or strided); the gradients keep {@link Convolution}'s kernels, which a samples-in-lanes weight gradient (4 x 4 tiles
- * of channels by taps) and input gradient (a scatter over taps) did not beat on LeNet-5.
+ * The convolution's forward and weight gradient on float32 batches by {@link LaneConv}: each group of {@code L =
+ * LaneConv.lanes()} samples is transposed into the samples-in-lanes layout (zero-padded there), and the forward's
+ * result transposed back with the bias added. The forward splits the groups over threads and sums each output in a
+ * fixed order; the weight gradient sums fixed blocks of groups separately and adds them in order, then the lanes: the
+ * bits do not depend on the thread count. The input gradient keeps
+ * {@link Convolution}'s kernels: a samples-in-lanes scatter over taps (a reduction only as long as the output
+ * channels, then a read-modify-write per cell) did not beat them on LeNet-5.
  */
 final class LaneConvolution {
     private LaneConvolution() {}

@@ -287,7 +287,10 @@ class FusedOpsTest {
                 Generators.normal(r.nextLong(), d, 1, 2, 5, 5)}, r -> x -> Fused.maxPool2d(x[0], 3, 2, 1, 1)));
         c.add(new Case("conv2d", r -> {
             ConvCase cc = ConvCase.random(new Rng(r.nextLong()));
-            return new Tensor[] {Generators.normal(r.nextLong(), d, cc.n(), cc.c(), cc.h(), cc.w()),
+            // a few samples: the float64 differences see the same kernels for any batch (the samples-in-lanes ones
+            // are float32 only, compared with the composition above), and a batch of 40 makes the check slow
+            int n = Math.min(cc.n(), 3);
+            return new Tensor[] {Generators.normal(r.nextLong(), d, n, cc.c(), cc.h(), cc.w()),
                     Generators.normal(r.nextLong(), d, cc.o(), cc.c(), cc.k(), cc.k()),
                     Generators.normal(r.nextLong(), d, cc.o())};
         }, r -> x -> {

@@ -455,7 +455,7 @@ final class Convolution {
 
     /** What {@link #forEachGroup} runs for each group of samples. */
     @FunctionalInterface
-    private interface SampleGroup {
+    interface SampleGroup {
         /** Samples {@code [first, first + count)} of block {@code block}; {@code more} unless they open the block. */
         void run(int block, int first, int count, boolean more);
     }
@@ -465,7 +465,7 @@ final class Convolution {
      * {@code group} samples, run in order: the blocks depend on the shapes only, so a sum per block added in block
      * order has the same bits on any thread count.
      */
-    private static void forEachGroup(int n, int blocks, int group, SampleGroup body) {
+    static void forEachGroup(int n, int blocks, int group, SampleGroup body) {
         Parallel.forRange(blocks, 1, (b0, b1) -> {
             for (int blk = b0; blk < b1; blk++) {
                 int first = (int) ((long) n * blk / blocks);

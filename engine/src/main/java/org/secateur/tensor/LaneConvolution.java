@@ -63,14 +63,14 @@ final class LaneConvolution {
         return new Layout(paddedPlane(g), wp, g.ph() * wp + g.pw());
     }
 
-    /** Samples {@code [s0, s0 + cnt)} of {@code x} into a group's padded input cells {@code xi}. */
-    private static void inputCells(Conv2dGeometry g, float[] x, int s0, int cnt, float[] xi) {
+    /** Samples {@code [s0, s0 + cnt)} of {@code x} into the padded input cells {@code xi}, laid out as {@code in}. */
+    private static void inputCells(Conv2dGeometry g, Layout in, float[] x, int s0, int cnt, float[] xi) {
         int c = g.channels();
         int chw = c * g.height() * g.width();
         if (g.ph() > 0 || g.pw() > 0) {
-            Arrays.fill(xi, 0, c * paddedPlane(g) * L, 0f);
+            Arrays.fill(xi, 0, c * in.planeStride() * L, 0f);
         }
-        LaneConv.interleave(x, s0 * chw, chw, cnt, c, g.height(), g.width(), xi, 0, inputLayout(g));
+        LaneConv.interleave(x, s0 * chw, chw, cnt, c, g.height(), g.width(), xi, 0, in);
     }
 
     /** {@code y = conv(x, W) (+ b)}. */
@@ -94,7 +94,7 @@ final class LaneConvolution {
             for (int grp = g0; grp < g1; grp++) {
                 int s0 = grp * L;
                 int cnt = Math.min(L, n - s0);
-                inputCells(g, x.f(), s0, cnt, ws.in);
+                inputCells(g, in, x.f(), s0, cnt, ws.in);
                 LaneConv.forward(packed, o, r, tapOff, ws.in, 0, posOff, l, ws.out, 0, out.planeStride());
                 LaneConv.deinterleave(ws.out, 0, out, o, 1, l, cnt, bias, y.f(), s0 * o * l, o * l);
             }
@@ -112,8 +112,8 @@ final class LaneConvolution {
 
     /**
      * The weight gradient {@code G(x, gy)}: {@code [N, C, H, W]} and {@code [N, O, oh, ow]} to {@code [O, C, kh, kw]}.
-     * The groups fall into fixed blocks (over threads), each summed into its own lanes of partial sums; the blocks are
-     * added in order, then the lanes: the order depends on the shapes only.
+     * The groups fall into {@link Convolution#forEachGroup}'s fixed blocks (over threads), each summed into its own
+     * lanes of partial sums; the blocks are added in order, then the lanes: the order depends on the shapes only.
      */
     static Tensor weightGrad(Conv2dGeometry g, Tensor x, Tensor gy) {
         int n = x.size(0);
@@ -132,18 +132,14 @@ final class LaneConvolution {
         int blocks = Math.min(Convolution.BLOCKS, groups);
         int accSize = LaneConv.round4(o) * c * kh * w5 * L;
         float[] partial = new float[blocks * accSize];
-        Parallel.forRange(blocks, 1, (b0, b1) -> {
+        Convolution.forEachGroup(groups, blocks, 1, (blk, grp, one, more) -> {
             Workspace ws = workspace(inFloats, outFloats);
-            for (int blk = b0; blk < b1; blk++) {
-                for (int grp = groups * blk / blocks; grp < groups * (blk + 1) / blocks; grp++) {
-                    int s0 = grp * L;
-                    int cnt = Math.min(L, n - s0);
-                    inputCells(g, x.f(), s0, cnt, ws.in);
-                    LaneConv.interleave(gy.f(), s0 * o * l, o * l, cnt, o, 1, l, ws.out, 0, out);
-                    LaneConv.weightGradRows(ws.out, 0, l, ws.in, 0, padded, c, kh, g.sh(), g.dh(), g.outHeight(),
-                            g.outWidth(), o, partial, blk * accSize);
-                }
-            }
+            int s0 = grp * L;
+            int cnt = Math.min(L, n - s0);
+            inputCells(g, in, x.f(), s0, cnt, ws.in);
+            LaneConv.interleave(gy.f(), s0 * o * l, o * l, cnt, o, 1, l, ws.out, 0, out);
+            LaneConv.weightGradRows(ws.out, 0, l, ws.in, 0, padded, c, kh, g.sh(), g.dh(), g.outHeight(),
+                    g.outWidth(), o, partial, blk * accSize);
         });
         float[] total = new float[accSize];
         Kernels.get().sum(partial, 0, 1, blocks, accSize, total, 0);

@@ -4,13 +4,19 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The convolution's forward with a group of {@link #lanes()} samples in the vector lanes, the layout cuda-convnet used
- * on GPUs (Krizhevsky 2012): a <em>cell</em> holds one element of every sample of the group, element {@code (c, y, x)}
- * of the group sits in cell {@link Layout#at}, and lane {@code s} of a cell belongs to sample {@code s}. Every tap of
+ * Convolution kernels with a group of {@link #lanes()} samples in the vector lanes, the layout cuda-convnet used on
+ * GPUs (Krizhevsky 2012): a <em>cell</em> holds one element of every sample of the group, element {@code (c, y, x)} of
+ * the group sits in cell {@link Layout#at}, and lane {@code s} of a cell belongs to sample {@code s}. Every tap of
  * every output position is then one aligned vector load whatever the stride, dilation or padding, and each weight a
- * broadcast: {@link #forward} runs tiles of 4 output channels by 4 output positions, 16 fused multiply-adds per 8
- * loads, for layers whose output rows are too short and whose channels too few to fill the vectors another way
- * (LeNet-5's second layer: 16 channels of 10 x 10; 0.49 against 0.72 ms for the channels-major kernel on one thread).
+ * broadcast.
+ * <ul>
+ *   <li>{@link #forward}: tiles of 4 output channels by 4 output positions, 16 fused multiply-adds per 8 loads, for
+ *       layers whose output rows are too short and whose channels too few to fill the vectors another way (LeNet-5's
+ *       second layer: 16 channels of 10 x 10; 0.49 against 0.72 ms for the channels-major kernel on one thread);
+ *   <li>{@link #weightGradRows}: the weight gradient for stride and dilation 1 along rows, tiles of 4 output channels
+ *       by a kernel row's {@link #WINDOW} taps sliding a window of input cells held in registers, 20 fused
+ *       multiply-adds per 5 loads.
+ * </ul>
  * The price is a transpose into and out of the layout, {@link #interleave} and {@link #deinterleave}, 16 x 16 in
  * registers ({@link Transpose16}, shared with the GEMM's packing).
  *
@@ -54,9 +60,9 @@ public final class LaneConv {
     }
 
     /**
-     * Lane {@code s} of cell {@code layout.at(c, y, x)} of {@code xi[xio ...]} (cells of {@link #lanes()} floats) becomes
-     * {@code x[xo + s * sampleStride + (c * h + y) * w + x]} for samples {@code s < samples}, and zero for the lanes
-     * past them; no other cell is written.
+     * Lane {@code s} of cell {@code layout.at(c, y, x)} of {@code xi[xio ...]} (cells of {@link #lanes()} floats)
+     * becomes {@code x[xo + s * sampleStride + (c * h + y) * w + x]} for samples {@code s < samples}, and zero for the
+     * lanes past them; no other cell is written.
      */
     public static void interleave(float[] x, int xo, int sampleStride, int samples, int planes, int h, int w,
                                   float[] xi, int xio, Layout layout) {
@@ -156,20 +162,19 @@ public final class LaneConv {
         }
     }
 
-    /** Taps of a kernel row the weight gradient's window covers: kernels up to this wide, stride and dilation 1 in x. */
+    /** Taps of a kernel row the weight gradient's window covers: kernels up to this wide, stride and dilation 1. */
     public static final int WINDOW = 5;
 
     /**
-     * One group's share of the weight gradient for stride and dilation 1 along rows and kernels at most {@link #WINDOW}
-     * wide: for {@code m < round4(outChannels)}, channel {@code c}, kernel row {@code ky} and {@code kx < WINDOW},
-     * lane {@code s} of cell {@code ((m * channels + c) * kh + ky) * WINDOW + kx} of {@code acc[ao ...]} gains, output row by
-     * output row and position by position in order, one fused multiply-add of {@code gyi[go + (m * gPlane + oy * ow +
-     * ox) * lanes() + s]} and the input cell {@code in.at(c, oy * sh + ky * dh, ox + kx)} of {@code xi[xo ...]} (a layout
-     * whose origin is the padded plane's corner). The
-     * input's cells are read up to {@code WINDOW - 1} past a row's last window (into the next row, or slack past the
-     * last plane); sums for {@code kx >= kw} are never used. Each tile keeps a window of five input cells in registers
-     * and loads one new cell per position: 5 loads per 20 FMAs, where a tile of taps read through a table needs 8 per
-     * 16.
+     * One group's share of the weight gradient for stride and dilation 1 along rows and kernels at most
+     * {@link #WINDOW} wide: for {@code m < round4(outChannels)}, channel {@code c}, kernel row {@code ky} and
+     * {@code kx < WINDOW}, lane {@code s} of cell {@code ((m * channels + c) * kh + ky) * WINDOW + kx} of
+     * {@code acc[ao ...]} gains, output row by output row and position by position in order, one fused multiply-add
+     * of {@code gyi[go + (m * gPlane + oy * ow + ox) * lanes() + s]} and the input cell {@code in.at(c, oy * sh +
+     * ky * dh, ox + kx)} of {@code xi[xo ...]} (a layout whose origin is the padded plane's corner). The input's cells
+     * are read up to {@code WINDOW - 1} past a row's last window (into the next row, or slack past the last plane);
+     * sums for {@code kx >= kw} are never used. Each tile keeps a window of five input cells in registers and loads
+     * one new cell per position: 5 loads per 20 FMAs, where a tile of taps read through a table needs 8 per 16.
      */
     public static void weightGradRows(float[] gyi, int go, int gPlane, float[] xi, int xo, Layout in, int channels,
                                       int kh, int sh, int dh, int oh, int ow, int outChannels, float[] acc,
@@ -214,8 +219,8 @@ public final class LaneConv {
         private static final ThreadLocal<float[]> BLOCKS = ThreadLocal.withInitial(() -> new float[2 * 16 * 16]);
 
         /**
-         * {@link Transpose16#transpose} of a part of a block: rows {@code k < rows} of {@code cols} elements read (zeros
-         * elsewhere), rows {@code k < outRows} of {@code outCols} elements written, through a scratch block.
+         * {@link Transpose16#transpose} of a part of a block: rows {@code k < rows} of {@code cols} elements read
+         * (zeros elsewhere), rows {@code k < outRows} of {@code outCols} elements written, through a scratch block.
          */
         private static void transposePart(float[] a, int ao, int as, int rows, int cols, float[] d, int dof, int ds,
                                           int outRows, int outCols, float add, boolean addIt, float[] block) {
@@ -305,13 +310,17 @@ public final class LaneConv {
                     }
                     int d = yo + (m0 * yPlane + p0) * L;
                     int step = yPlane * L;
-                    c00.intoArray(yi, d); c01.intoArray(yi, d + L); c02.intoArray(yi, d + 2 * L); c03.intoArray(yi, d + 3 * L);
+                    c00.intoArray(yi, d); c01.intoArray(yi, d + L);
+                    c02.intoArray(yi, d + 2 * L); c03.intoArray(yi, d + 3 * L);
                     d += step;
-                    c10.intoArray(yi, d); c11.intoArray(yi, d + L); c12.intoArray(yi, d + 2 * L); c13.intoArray(yi, d + 3 * L);
+                    c10.intoArray(yi, d); c11.intoArray(yi, d + L);
+                    c12.intoArray(yi, d + 2 * L); c13.intoArray(yi, d + 3 * L);
                     d += step;
-                    c20.intoArray(yi, d); c21.intoArray(yi, d + L); c22.intoArray(yi, d + 2 * L); c23.intoArray(yi, d + 3 * L);
+                    c20.intoArray(yi, d); c21.intoArray(yi, d + L);
+                    c22.intoArray(yi, d + 2 * L); c23.intoArray(yi, d + 3 * L);
                     d += step;
-                    c30.intoArray(yi, d); c31.intoArray(yi, d + L); c32.intoArray(yi, d + 2 * L); c33.intoArray(yi, d + 3 * L);
+                    c30.intoArray(yi, d); c31.intoArray(yi, d + L);
+                    c32.intoArray(yi, d + 2 * L); c33.intoArray(yi, d + 3 * L);
                 }
             }
         }

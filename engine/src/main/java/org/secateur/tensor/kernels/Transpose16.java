@@ -31,7 +31,10 @@ final class Transpose16 {
         return VectorShuffle.fromArray(S, idx, 0);
     }
 
-    /** As {@link #transpose(float[], int, int, float[], int, int)}, adding {@code add} to every element if {@code addIt}. */
+    /**
+     * As {@link #transpose(float[], int, int, float[], int, int)}, adding {@code add} to every element if
+     * {@code addIt}.
+     */
     static void transpose(float[] src, int s, int lds, float[] dst, int d, int ldd, float add, boolean addIt) {
         FloatVector r0 = FloatVector.fromArray(S, src, s);
         FloatVector r1 = FloatVector.fromArray(S, src, s + lds);

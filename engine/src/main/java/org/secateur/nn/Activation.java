@@ -27,7 +27,14 @@ public final class Activation extends Module {
     }
 
     public static Activation relu() {
-        return new Activation("ReLU", Tensor::relu);
+        return new Activation(RELU, Tensor::relu);
+    }
+
+    private static final String RELU = "ReLU";
+
+    /** Whether this is {@link #relu()}. */
+    boolean isRelu() {
+        return name.equals(RELU);
     }
 
     /** {@code x} for {@code x > 0}, else {@code slope * x}. */

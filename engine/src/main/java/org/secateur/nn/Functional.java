@@ -130,6 +130,18 @@ public final class Functional {
         return cols.max(1, false).reshape(n, c, g.outHeight(), g.outWidth());
     }
 
+    /**
+     * {@code maxPool2d(x.relu(), ...)}; with fused primitives on, one pass that never forms the ReLU's tensor (the
+     * two layers of a CNN's {@code ReLU, MaxPool} pair, which {@link Sequential} hands here).
+     */
+    public static Tensor reluMaxPool2d(Tensor x, int kernel, int stride, int padding, int dilation) {
+        poolGeometry(x, kernel, stride, padding, dilation);
+        if (Fused.enabled()) {
+            return Fused.reluMaxPool2d(x, kernel, stride, padding, dilation);
+        }
+        return maxPool2d(x.relu(), kernel, stride, padding, dilation);
+    }
+
     /** Average pooling; padding counts as zeros in the average (PyTorch's {@code count_include_pad=True}). */
     public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
         Conv2dGeometry g = poolGeometry(x, kernel, stride, padding, 1);

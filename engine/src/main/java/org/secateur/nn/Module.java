@@ -35,6 +35,11 @@ public abstract class Module {
         return out;
     }
 
+    /** Whether any forward hook is registered. */
+    final boolean hasHooks() {
+        return !hooks.isEmpty();
+    }
+
     /** Registers a hook called after every forward; close the handle to remove it. */
     public final ForwardHook.Handle addForwardHook(ForwardHook hook) {
         hooks.add(hook);

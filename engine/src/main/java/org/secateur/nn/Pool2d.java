@@ -49,6 +49,14 @@ public final class Pool2d extends Module {
         };
     }
 
+    /**
+     * This layer applied to {@code relu(x)} when it is a max pooling, which the pair computes in one pass (what
+     * {@link Sequential} does with a ReLU layer followed by this one); {@code null} for the other kinds.
+     */
+    Tensor afterRelu(Tensor x) {
+        return kind == Kind.MAX ? Functional.reluMaxPool2d(x, a, b, padding, 1) : null;
+    }
+
     @Override
     public String toString() {
         return switch (kind) {

@@ -73,11 +73,24 @@ public final class Fused {
      * minus infinity. Same values as the unfold-and-max composition.
      */
     public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding, int dilation) {
+        return maxPool2d(x, kernel, stride, padding, dilation, false);
+    }
+
+    /**
+     * {@link #maxPool2d} of {@code x.relu()} in one pass, without the ReLU's tensor: ReLU is applied to each element
+     * as it is read. Same values and gradients as the composition (a window whose maximum is not positive passes
+     * no gradient, as its winner's ReLU would not).
+     */
+    public static Tensor reluMaxPool2d(Tensor x, int kernel, int stride, int padding, int dilation) {
+        return maxPool2d(x, kernel, stride, padding, dilation, true);
+    }
+
+    private static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding, int dilation, boolean relu) {
         if (x.rank() != 4) {
             throw new IllegalArgumentException("maxPool2d expects [N, C, H, W], got " + Shape.str(x.shapeRef()));
         }
         Conv2dGeometry g = Conv2dGeometry.of(1, x.size(2), x.size(3), kernel, stride, padding, dilation);
-        return new FusedOps.MaxPool(g).apply(x);
+        return new FusedOps.MaxPool(g, relu).apply(x);
     }
 
     /**

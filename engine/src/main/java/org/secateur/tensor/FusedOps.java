@@ -5,6 +5,7 @@ import org.secateur.tensor.kernels.BinaryOp;
 import org.secateur.tensor.kernels.Kernels;
 import org.secateur.tensor.kernels.Parallel;
 import org.secateur.tensor.kernels.Pooling;
+import org.secateur.tensor.kernels.UnaryOp;
 
 /** The fused primitives behind {@link Fused}, each forward next to its backward (written in differentiable ops). */
 final class FusedOps {
@@ -270,14 +271,18 @@ final class FusedOps {
     /**
      * Max pooling read straight from the input: for each window, the first maximum in window order (NaN counts as
      * the maximum; padding is minus infinity and, should it win, takes no gradient), and its index in the plane.
+     * With {@code relu}, the pooling of {@code relu(x)}: each element inside the plane goes through ReLU as it is
+     * read, and a window whose maximum is not positive takes no gradient (its winner's ReLU has derivative 0).
      */
     static final class MaxPool extends Function {
         private final Conv2dGeometry g;
+        private final boolean relu;
         private int[] arg;
         private int[] inShape;
 
-        MaxPool(Conv2dGeometry g) {
+        MaxPool(Conv2dGeometry g, boolean relu) {
             this.g = g;
+            this.relu = relu;
         }
 
         @Override
@@ -294,7 +299,8 @@ final class FusedOps {
             int grain = Math.max(1, (1 << 15) / Math.max(1, ohw * g.kh() * g.kw()));
             Parallel.forRange(planes, grain, (p0, p1) -> {
                 if (x.f() != null && twoByTwo()) {
-                    Pooling.maxPool2x2(x.f(), p0 * hw, p1 - p0, g.height(), g.width(), y.f(), p0 * ohw, arg, p0 * ohw);
+                    Pooling.maxPool2x2(x.f(), p0 * hw, p1 - p0, g.height(), g.width(), y.f(), p0 * ohw, arg, p0 * ohw,
+                            relu);
                     return;
                 }
                 for (int p = p0; p < p1; p++) {
@@ -329,6 +335,9 @@ final class FusedOps {
                             int ix = ox * g.sw() - g.pw() + kj * g.dw();
                             boolean inside = iy >= 0 && iy < g.height() && ix >= 0 && ix < w;
                             float v = inside ? x[xo + iy * w + ix] : Float.NEGATIVE_INFINITY;
+                            if (relu && inside) {
+                                v = (float) UnaryOp.RELU.apply(v);
+                            }
                             if (first || (best == best && (v > best || v != v))) {
                                 best = v;
                                 bestIdx = inside ? iy * w + ix : -1;
@@ -337,7 +346,7 @@ final class FusedOps {
                         }
                     }
                     y[yo + oy * ow + ox] = best;
-                    arg[ao + oy * ow + ox] = bestIdx;
+                    arg[ao + oy * ow + ox] = relu && !(best > 0) ? -1 : bestIdx;
                 }
             }
         }
@@ -357,6 +366,9 @@ final class FusedOps {
                             int ix = ox * g.sw() - g.pw() + kj * g.dw();
                             boolean inside = iy >= 0 && iy < g.height() && ix >= 0 && ix < w;
                             double v = inside ? x[xo + iy * w + ix] : Double.NEGATIVE_INFINITY;
+                            if (relu && inside) {
+                                v = (double) UnaryOp.RELU.apply(v);
+                            }
                             if (first || (best == best && (v > best || v != v))) {
                                 best = v;
                                 bestIdx = inside ? iy * w + ix : -1;
@@ -365,7 +377,7 @@ final class FusedOps {
                         }
                     }
                     y[yo + oy * ow + ox] = best;
-                    arg[ao + oy * ow + ox] = bestIdx;
+                    arg[ao + oy * ow + ox] = relu && !(best > 0) ? -1 : bestIdx;
                 }
             }
         }
@@ -380,7 +392,7 @@ final class FusedOps {
 
         @Override
         public String name() {
-            return "maxPool2d";
+            return relu ? "reluMaxPool2d" : "maxPool2d";
         }
     }
 

@@ -205,6 +205,7 @@ class FusedOpsTest {
     void maxPool2dEqualsTheCompositionIncludingTiesAndTheVectorCase() {
         qt().withExamples(60).forAll(Generators.seeds()).checkAssert(seed -> {
             Rng r = new Rng(seed);
+            boolean relu = r.nextInt(2) == 0;               // the fused pooling of a ReLU, against relu() then pool
             boolean common = r.nextInt(2) == 0;           // 2x2, stride 2: the vector kernel in float32
             int k = common ? 2 : 1 + r.nextInt(3);
             int stride = common ? 2 : 1 + r.nextInt(3);
@@ -218,12 +219,17 @@ class FusedOpsTest {
                 for (int i = 0; i < x.numel(); i += 3) {
                     x.setFlat(i, 0.25);                     // ties go to the first maximum in window order
                 }
-                Function<Tensor[], Tensor> f = in -> Functional.maxPool2d(in[0], k, stride, pad, dil);
+                Function<Tensor[], Tensor> f = in -> relu ? Functional.reluMaxPool2d(in[0], k, stride, pad, dil)
+                        : Functional.maxPool2d(in[0], k, stride, pad, dil);
                 Run a = fused(() -> run(f, new Tensor[] {x}, seed));
                 Run b = composed(() -> run(f, new Tensor[] {x}, seed));
-                String what = "pool k" + k + " s" + stride + " p" + pad + " d" + dil + " " + h + "x" + w + " " + d;
+                String what = (relu ? "relu " : "") + "pool k" + k + " s" + stride + " p" + pad + " d" + dil + " " + h
+                        + "x" + w + " " + d;
                 assertThat(a.value().contentEquals(b.value())).as(what).isTrue();
-                if (stride >= dil * (k - 1) + 1) {
+                if (relu && stride >= dil * (k - 1) + 1) {
+                    // the same numbers; ReLU's derivative multiplies, so the composition's zeros can be -0
+                    assertClose(a.grads()[0], b.grads()[0], 0, what + " gradient");
+                } else if (stride >= dil * (k - 1) + 1) {
                     // windows do not overlap: each input takes at most one gradient, so the bits agree
                     assertThat(a.grads()[0].contentEquals(b.grads()[0])).as(what + " gradient").isTrue();
                 } else {
@@ -285,6 +291,10 @@ class FusedOpsTest {
                 r -> x -> Fused.maxPool2d(x[0], 2, 2, 0, 1)));
         c.add(new Case("max pool 3x3 stride 2 padding 1", r -> new Tensor[] {
                 Generators.normal(r.nextLong(), d, 1, 2, 5, 5)}, r -> x -> Fused.maxPool2d(x[0], 3, 2, 1, 1)));
+        c.add(new Case("relu max pool 2x2", r -> new Tensor[] {Generators.normal(r.nextLong(), d, 2, 2, 4, 5)},
+                r -> x -> Fused.reluMaxPool2d(x[0], 2, 2, 0, 1)));
+        c.add(new Case("relu max pool 3x3 stride 2 padding 1", r -> new Tensor[] {
+                Generators.normal(r.nextLong(), d, 1, 2, 5, 5)}, r -> x -> Fused.reluMaxPool2d(x[0], 3, 2, 1, 1)));
         c.add(new Case("conv2d", r -> {
             ConvCase cc = ConvCase.random(new Rng(r.nextLong()));
             // a few samples: the float64 differences see the same kernels for any batch (the samples-in-lanes ones

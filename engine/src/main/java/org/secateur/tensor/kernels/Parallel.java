@@ -5,9 +5,13 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Splits a range of work over a fixed pool of threads. The split depends only on the range and the thread count,
- * never on timing, so a kernel whose chunks write disjoint outputs gives the same bits on every run with the same
- * thread count. Nested calls run serially in the calling thread: one level of parallelism, no oversubscription.
+ * Splits a range of work over a fixed pool of threads. The split into chunks depends only on the range, the grain
+ * and the thread count, never on timing, so a kernel whose chunks write disjoint outputs gives the same bits on
+ * every run with the same thread count. Which thread runs which chunk does depend on timing: chunks (up to
+ * {@value #CHUNKS_PER_THREAD} per thread) are handed out one at a time to whichever thread is free, so a thread
+ * that starts late or runs slowly (a vCPU the host shares, as on the project's machine) takes fewer of them instead
+ * of holding everyone up. Nested calls run serially in the calling thread: one level of parallelism, no
+ * oversubscription.
  *
  * <p>The thread count comes from {@code -Dsecateur.threads}, else the number of processors, and can be changed
  * with {@link #setThreads(int)}.
@@ -26,6 +30,13 @@ public final class Parallel {
     public interface Range {
         void run(int from, int to);
     }
+
+    /**
+     * The most chunks per thread a range is cut into. One chunk per thread (a static split) leaves the fast thread
+     * idle whenever the other is late or slowed; a few per thread let the fast one take up the slack, at the cost of
+     * a shared counter increment per chunk.
+     */
+    public static final int CHUNKS_PER_THREAD = 4;
 
     /** How long an idle worker spins before parking, in nanoseconds ({@code -Dsecateur.spinMicros}, default 50). */
     private static final long SPIN_NANOS = 1000L * Long.getLong("secateur.spinMicros", 50);
@@ -60,13 +71,15 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body} over {@code [0, n)} in at most {@link #threads()} contiguous chunks of at least
-     * {@code grain} elements each; the caller runs the first chunk.
+     * Runs {@code body} over {@code [0, n)} in contiguous chunks of at least {@code grain} elements each, at most
+     * {@value #CHUNKS_PER_THREAD} per thread ({@link #chunks}); the caller works through chunks as well, and returns
+     * when all are done.
      */
     public static void forRange(int n, int grain, Range body) {
-        int t = Math.min(threads(), n / Math.max(1, grain));
+        int t = threads();
+        int chunks = chunks(n, grain, t);
         boolean[] inside = INSIDE.get();
-        if (t <= 1 || inside[0]) {
+        if (chunks <= 1 || inside[0]) {
             if (n > 0) {
                 body.run(0, n);
             }
@@ -75,10 +88,21 @@ public final class Parallel {
         Pool p = pool();
         inside[0] = true;
         try {
-            p.run(n, t, body);
+            p.run(n, chunks, Math.min(t, chunks), body);
         } finally {
             inside[0] = false;
         }
+    }
+
+    /**
+     * How many chunks {@link #forRange} cuts {@code [0, n)} into on {@code threads} threads: none below
+     * {@code grain} elements, at most {@value #CHUNKS_PER_THREAD} per thread, one when there is a single thread.
+     */
+    public static int chunks(int n, int grain, int threads) {
+        if (threads <= 1) {
+            return Math.min(1, n);
+        }
+        return (int) Math.min((long) CHUNKS_PER_THREAD * threads, n / Math.max(1, grain));
     }
 
     /** Start of chunk {@code c} of {@code t} over {@code n} items: sizes differ by at most one. */
@@ -86,24 +110,41 @@ public final class Parallel {
         return (int) ((long) n * c / t);
     }
 
-    /** One job: the body, its split, and how many worker chunks are still running. */
+    /** One job: the body, its split, the next chunk to hand out, and how many chunks are not finished. */
     private static final class Job {
         final int generation;
         final Range body;
         final int n;
-        final int t;
+        final int chunks;
+        final AtomicInteger next = new AtomicInteger();
         final AtomicInteger pending;
         final Thread caller;
         volatile boolean callerParked;
         volatile Throwable failure;
 
-        Job(int generation, Range body, int n, int t) {
+        Job(int generation, Range body, int n, int chunks) {
             this.generation = generation;
             this.body = body;
             this.n = n;
-            this.t = t;
-            this.pending = new AtomicInteger(t - 1);
+            this.chunks = chunks;
+            this.pending = new AtomicInteger(chunks);
             this.caller = Thread.currentThread();
+        }
+
+        /** Takes and runs chunks until none is left; records the first failure. */
+        void work() {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                try {
+                    body.run(chunkStart(n, chunks, c), chunkStart(n, chunks, c + 1));
+                } catch (Throwable e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                }
+                if (pending.decrementAndGet() == 0 && callerParked) {
+                    LockSupport.unpark(caller);
+                }
+            }
         }
     }
 
@@ -140,31 +181,27 @@ public final class Parallel {
             }
         }
 
-        void run(int n, int t, Range body) {
+        /** Runs the {@code chunks} chunks of {@code [0, n)} on the caller and {@code t - 1} workers. */
+        void run(int n, int chunks, int t, Range body) {
             if (!lock.tryLock()) {
                 // Another thread is using the pool: same chunks, run here one after the other.
-                for (int c = 0; c < t; c++) {
-                    body.run(chunkStart(n, t, c), chunkStart(n, t, c + 1));
+                for (int c = 0; c < chunks; c++) {
+                    body.run(chunkStart(n, chunks, c), chunkStart(n, chunks, c + 1));
                 }
                 return;
             }
             try {
-                Job j = new Job(++generation, body, n, t);
+                Job j = new Job(++generation, body, n, chunks);
                 job = j;                               // publishes the job
                 for (int i = 0; i < t - 1 && i < workers.length; i++) {
                     if ((boolean) PARKED.getVolatile(parked, i)) {
                         LockSupport.unpark(workers[i]);
                     }
                 }
-                Throwable own = null;
-                try {
-                    body.run(0, chunkStart(n, t, 1));
-                } catch (Throwable e) {
-                    own = e;
-                }
+                j.work();
                 await(j);
                 job = null;
-                Throwable f = own != null ? own : j.failure;
+                Throwable f = j.failure;
                 if (f instanceof RuntimeException re) {
                     throw re;
                 } else if (f instanceof Error err) {
@@ -228,20 +265,7 @@ public final class Parallel {
                     return;
                 }
                 seen = j.generation;
-                int chunk = index + 1;
-                if (chunk >= j.t) {
-                    continue;
-                }
-                try {
-                    j.body.run(chunkStart(j.n, j.t, chunk), chunkStart(j.n, j.t, chunk + 1));
-                } catch (Throwable e) {
-                    if (j.failure == null) {
-                        j.failure = e;
-                    }
-                }
-                if (j.pending.decrementAndGet() == 0 && j.callerParked) {
-                    LockSupport.unpark(j.caller);
-                }
+                j.work();
             }
         }
     }

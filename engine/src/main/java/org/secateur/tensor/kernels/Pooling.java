@@ -18,6 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * most half a vector (LeNet-5's second pooling: 10 x 10 to 5 x 5) are pooled a vector of outputs at a time across
  * rows and planes, by gathers, and unpooled by the reference's fill and scatter: row by row they would use a third
  * of the lanes (1 thread, 128 x 16 planes: forward 0.185 to 0.13 ms, forward and backward 0.39 to 0.24 ms).
+ *
+ * <p>With {@code relu} the forward pools {@code max(x, 0)} instead (ReLU as {@link UnaryOp#RELU} defines it, NaN
+ * becoming 0), the max pooling of a ReLU in one pass, and a window whose maximum is not positive gets index -1: its
+ * winner's ReLU has derivative 0, so the backward gives the whole window zero, which is the composition's gradient.
  */
 public final class Pooling {
     private Pooling() {}
@@ -29,15 +33,16 @@ public final class Pooling {
      * {@code h/2 x w/2}), in-plane indices into {@code arg[ao...]}. Planes with narrow outputs (at most half a
      * vector per row) are pooled across rows and planes, a vector of outputs at a time, by gathers.
      */
-    public static void maxPool2x2(float[] x, int xo, int planes, int h, int w, float[] y, int yo, int[] arg, int ao) {
+    public static void maxPool2x2(float[] x, int xo, int planes, int h, int w, float[] y, int yo, int[] arg, int ao,
+            boolean relu) {
         int hw = h * w;
         int ohw = (h / 2) * (w / 2);
-        int done = SIMD ? Simd.maxPoolNarrow(x, xo, planes, h, w, y, yo, arg, ao) : 0;
+        int done = SIMD ? Simd.maxPoolNarrow(x, xo, planes, h, w, y, yo, arg, ao, relu) : 0;
         for (int p = done; p < planes; p++) {
             if (SIMD) {
-                Simd.maxPool(x, xo + p * hw, h, w, y, yo + p * ohw, arg, ao + p * ohw);
+                Simd.maxPool(x, xo + p * hw, h, w, y, yo + p * ohw, arg, ao + p * ohw, relu);
             } else {
-                maxPool2x2Scalar(x, xo + p * hw, h, w, y, yo + p * ohw, arg, ao + p * ohw);
+                maxPool2x2Scalar(x, xo + p * hw, h, w, y, yo + p * ohw, arg, ao + p * ohw, relu);
             }
         }
     }
@@ -45,7 +50,7 @@ public final class Pooling {
     /**
      * The gradient of {@code planes} planes of {@link #maxPool2x2}: {@code gx[xo...]} (planes of {@code h x w}) gets
      * {@code gy} at each window's winner {@code arg} and zero elsewhere (including a last row or column no window
-     * covers). Narrow planes (as in {@link #maxPool2x2}) are zeroed and scattered to, which beats a vector kernel
+     * covers, and the whole window when its index is -1). Narrow planes (as in {@link #maxPool2x2}) are zeroed and scattered to, which beats a vector kernel
      * that would fill a fraction of its lanes.
      */
     public static void unpool2x2(float[] gy, int yo, int[] arg, int ao, int planes, int h, int w, float[] gx, int xo) {
@@ -61,25 +66,29 @@ public final class Pooling {
         }
     }
 
-    /** The reference forward: window order (0,0), (0,1), (1,0), (1,1); the first maximum wins, NaN wins and stays. */
-    public static void maxPool2x2Scalar(float[] x, int xo, int h, int w, float[] y, int yo, int[] arg, int ao) {
+    /**
+     * The reference forward: window order (0,0), (0,1), (1,0), (1,1); the first maximum wins, NaN wins and stays.
+     * With {@code relu}, of {@code max(x, 0)}, and index -1 where the maximum is not positive.
+     */
+    public static void maxPool2x2Scalar(float[] x, int xo, int h, int w, float[] y, int yo, int[] arg, int ao,
+            boolean relu) {
         int oh = h / 2;
         int ow = w / 2;
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {
                 int i0 = 2 * oy * w + 2 * ox;
                 int[] cand = {i0, i0 + 1, i0 + w, i0 + w + 1};
-                float best = x[xo + i0];
+                float best = relu ? relu(x[xo + i0]) : x[xo + i0];
                 int bestIdx = i0;
                 for (int c = 1; c < 4 && !Float.isNaN(best); c++) {
-                    float v = x[xo + cand[c]];
+                    float v = relu ? relu(x[xo + cand[c]]) : x[xo + cand[c]];
                     if (v > best || Float.isNaN(v)) {
                         best = v;
                         bestIdx = cand[c];
                     }
                 }
                 y[yo + oy * ow + ox] = best;
-                arg[ao + oy * ow + ox] = bestIdx;
+                arg[ao + oy * ow + ox] = relu && !(best > 0) ? -1 : bestIdx;
             }
         }
     }
@@ -89,8 +98,14 @@ public final class Pooling {
         java.util.Arrays.fill(gx, xo, xo + h * w, 0f);
         int n = (h / 2) * (w / 2);
         for (int i = 0; i < n; i++) {
-            gx[xo + arg[ao + i]] = gy[yo + i];
+            if (arg[ao + i] >= 0) {
+                gx[xo + arg[ao + i]] = gy[yo + i];
+            }
         }
+    }
+
+    private static float relu(float v) {
+        return (float) UnaryOp.RELU.apply(v);
     }
 
     /** The vector loops; a nested class so that nothing touches a vector type without the incubator module. */
@@ -135,7 +150,8 @@ public final class Pooling {
          * the number of planes done (the rest, fewer than a block, or all when the planes are not narrow or have
          * many outputs, are left to the row kernel). The same choices as {@link #maxPool}, so the same bits.
          */
-        static int maxPoolNarrow(float[] x, int xo, int planes, int h, int w, float[] y, int yo, int[] arg, int ao) {
+        static int maxPoolNarrow(float[] x, int xo, int planes, int h, int w, float[] y, int yo, int[] arg, int ao,
+                boolean relu) {
             int ow = w / 2;
             int ohw = (h / 2) * ow;
             if (!narrow(w) || ohw == 0) {
@@ -154,6 +170,8 @@ public final class Pooling {
                 at[q] = 2 * (rem / ow) * w + 2 * (rem % ow);
                 src[q] = q / ohw * h * w + at[q];
             }
+            FloatVector zero = FloatVector.zero(F);
+            IntVector none = IntVector.broadcast(I, -1);
             for (int b = 0; b < blocks; b++) {
                 int xb = xo + b * period * h * w;
                 int ob = b * span;
@@ -162,22 +180,34 @@ public final class Pooling {
                 for (int v = 0; v < span; v += L) {
                     IntVector i00 = IntVector.fromArray(I, at, v);
                     FloatVector best = FloatVector.fromArray(F, x, xb, src, v);
+                    FloatVector c01 = FloatVector.fromArray(F, x, xb + 1, src, v);
+                    FloatVector c10 = FloatVector.fromArray(F, x, xb + w, src, v);
+                    FloatVector c11 = FloatVector.fromArray(F, x, xb + w + 1, src, v);
+                    if (relu) {
+                        best = zero.blend(best, best.compare(VectorOperators.GT, zero));
+                        c01 = zero.blend(c01, c01.compare(VectorOperators.GT, zero));
+                        c10 = zero.blend(c10, c10.compare(VectorOperators.GT, zero));
+                        c11 = zero.blend(c11, c11.compare(VectorOperators.GT, zero));
+                    }
                     IntVector idx = i00;
-                    FloatVector c = FloatVector.fromArray(F, x, xb + 1, src, v);
+                    FloatVector c = c01;
                     VectorMask<Float> take = c.compare(VectorOperators.GT, best).or(c.test(VectorOperators.IS_NAN))
                             .andNot(best.test(VectorOperators.IS_NAN));
                     best = best.blend(c, take);
                     idx = idx.blend(i00.add(1), take.cast(I));
-                    c = FloatVector.fromArray(F, x, xb + w, src, v);
+                    c = c10;
                     take = c.compare(VectorOperators.GT, best).or(c.test(VectorOperators.IS_NAN))
                             .andNot(best.test(VectorOperators.IS_NAN));
                     best = best.blend(c, take);
                     idx = idx.blend(i00.add(w), take.cast(I));
-                    c = FloatVector.fromArray(F, x, xb + w + 1, src, v);
+                    c = c11;
                     take = c.compare(VectorOperators.GT, best).or(c.test(VectorOperators.IS_NAN))
                             .andNot(best.test(VectorOperators.IS_NAN));
                     best = best.blend(c, take);
                     idx = idx.blend(i00.add(w + 1), take.cast(I));
+                    if (relu) {
+                        idx = idx.blend(none, best.compare(VectorOperators.GT, zero).not().cast(I));
+                    }
                     best.intoArray(y, yo + ob + v);
                     idx.intoArray(arg, ao + ob + v);
                 }
@@ -189,10 +219,12 @@ public final class Pooling {
             return b == 0 ? a : gcd(b, a % b);
         }
 
-        static void maxPool(float[] x, int xo, int h, int w, float[] y, int yo, int[] arg, int ao) {
+        static void maxPool(float[] x, int xo, int h, int w, float[] y, int yo, int[] arg, int ao, boolean relu) {
             int oh = h / 2;
             int ow = w / 2;
             IntVector twice = IntVector.fromArray(I, TWICE, 0);
+            FloatVector zero = FloatVector.zero(F);
+            IntVector none = IntVector.broadcast(I, -1);
             for (int oy = 0; oy < oh; oy++) {
                 int r0 = 2 * oy * w;
                 for (int ox = 0; ox < ow; ox += L) {
@@ -215,6 +247,12 @@ public final class Pooling {
                         b0 = FloatVector.fromArray(F, x, s1, m0);
                         b1 = FloatVector.fromArray(F, x, s1 + L, m1);
                     }
+                    if (relu) {
+                        a0 = zero.blend(a0, a0.compare(VectorOperators.GT, zero));
+                        a1 = zero.blend(a1, a1.compare(VectorOperators.GT, zero));
+                        b0 = zero.blend(b0, b0.compare(VectorOperators.GT, zero));
+                        b1 = zero.blend(b1, b1.compare(VectorOperators.GT, zero));
+                    }
                     IntVector i00 = twice.add(r0 + 2 * ox);
                     FloatVector best = a0.rearrange(EVEN, a1);
                     IntVector idx = i00;
@@ -233,6 +271,9 @@ public final class Pooling {
                             .andNot(best.test(VectorOperators.IS_NAN));
                     best = best.blend(v, take);
                     idx = idx.blend(i00.add(w + 1), take.cast(I));
+                    if (relu) {
+                        idx = idx.blend(none, best.compare(VectorOperators.GT, zero).not().cast(I));
+                    }
                     if (yo + oy * ow + ox + L <= yo + oh * ow) {
                         // whole vectors: what spills past this row is overwritten by the next row of the plane
                         best.intoArray(y, yo + oy * ow + ox);

@@ -64,6 +64,7 @@ class FusedKernelPropertiesTest {
                 Generators.seeds()).checkAssert((h, w0, planes, seed) -> {
             Rng r = new Rng(seed);
             int w = r.nextInt(2) == 0 ? w0 : 2 + r.nextInt(19);     // often narrow
+            boolean relu = r.nextInt(2) == 0;                       // the pooling of a ReLU
             int hw = h * w;
             int ohw = (h / 2) * (w / 2);
             float[] x = random(r, planes * hw);
@@ -76,7 +77,7 @@ class FusedKernelPropertiesTest {
             float[] ye = new float[planes * ohw];
             int[] ae = new int[planes * ohw];
             for (int p = 0; p < planes; p++) {
-                Pooling.maxPool2x2Scalar(x, p * hw, h, w, ye, p * ohw, ae, p * ohw);
+                Pooling.maxPool2x2Scalar(x, p * hw, h, w, ye, p * ohw, ae, p * ohw, relu);
             }
             float[] ya = new float[planes * ohw];
             int[] aa = new int[planes * ohw];
@@ -88,7 +89,7 @@ class FusedKernelPropertiesTest {
                 int p1 = runs[k][1];
                 float[] yBefore = ya.clone();
                 int[] aBefore = aa.clone();
-                Pooling.maxPool2x2(x, p0 * hw, p1 - p0, h, w, ya, p0 * ohw, aa, p0 * ohw);
+                Pooling.maxPool2x2(x, p0 * hw, p1 - p0, h, w, ya, p0 * ohw, aa, p0 * ohw, relu);
                 for (int i = 0; i < ya.length; i++) {
                     if (i / ohw < p0 || i / ohw >= p1) {
                         assertThat(Float.floatToIntBits(ya[i])).as("output %d outside planes [%d, %d)", i, p0, p1)
@@ -97,8 +98,8 @@ class FusedKernelPropertiesTest {
                     }
                 }
             }
-            assertThat(aa).as("argmax, %dx%d, %d planes", h, w, planes).containsExactly(ae);
-            assertThat(ya).as("max, %dx%d, %d planes", h, w, planes).containsExactly(ye);
+            assertThat(aa).as("argmax, %dx%d, %d planes, relu %b", h, w, planes, relu).containsExactly(ae);
+            assertThat(ya).as("max, %dx%d, %d planes, relu %b", h, w, planes, relu).containsExactly(ye);
         });
     }
 
@@ -123,13 +124,28 @@ class FusedKernelPropertiesTest {
         // 3 x 4 plane: one row of two windows; the last row is not covered
         float[] y = new float[2];
         int[] arg = new int[2];
-        Pooling.maxPool2x2Scalar(x, 0, 3, 4, y, 0, arg, 0);
+        Pooling.maxPool2x2Scalar(x, 0, 3, 4, y, 0, arg, 0, false);
         assertThat(y).containsExactly(5f, 9f);
         assertThat(arg).containsExactly(1, 6);
         float[] x2 = {1, Float.NaN, 7, 2};
-        Pooling.maxPool2x2Scalar(x2, 0, 2, 2, y, 0, arg, 0);
+        Pooling.maxPool2x2Scalar(x2, 0, 2, 2, y, 0, arg, 0, false);
         assertThat(y[0]).isNaN();
         assertThat(arg[0]).isEqualTo(1);
+    }
+
+    @Test
+    void reluMaxPool2x2ReferenceIsTheWindowMaximumOfTheRelu() {
+        // 2 x 6 plane, three windows: a positive maximum; none positive (no winner: no gradient); NaN is ReLU'd to 0
+        float[] x = {-1, 3, -5, -2, Float.NaN, 0.5f,
+                     2, 3, -0f, -7, 0, 0};
+        float[] y = new float[3];
+        int[] arg = new int[3];
+        Pooling.maxPool2x2Scalar(x, 0, 2, 6, y, 0, arg, 0, true);
+        assertThat(y).containsExactly(3f, 0f, 0.5f);
+        assertThat(arg).containsExactly(1, -1, 5);
+        float[] gx = new float[12];
+        Pooling.unpool2x2Scalar(new float[] {10, 20, 30}, 0, arg, 0, 2, 6, gx, 0);
+        assertThat(gx).containsExactly(0, 10, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0);
     }
 
     @Test
@@ -145,8 +161,9 @@ class FusedKernelPropertiesTest {
             int[] arg = new int[planes * ohw];
             float[] gy = random(r, planes * ohw);
             float[] expected = new float[planes * hw];
+            boolean relu = r.nextInt(2) == 0;                       // windows with index -1 take no gradient
             for (int p = 0; p < planes; p++) {
-                Pooling.maxPool2x2Scalar(x, p * hw, h, w, y, p * ohw, arg, p * ohw);
+                Pooling.maxPool2x2Scalar(x, p * hw, h, w, y, p * ohw, arg, p * ohw, relu);
                 Pooling.unpool2x2Scalar(gy, p * ohw, arg, p * ohw, h, w, expected, p * hw);
             }
             float[] actual = new float[planes * hw];
@@ -853,6 +870,61 @@ class FusedKernelPropertiesTest {
                     assertThat(hits.get(i)).as("index %d of %d", i, n).isEqualTo(1);
                 }
             });
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void theChunksDependOnlyOnTheRangeTheGrainAndTheThreadCount() {
+        int before = Parallel.threads();
+        try {
+            qt().withExamples(60).forAll(integers().between(0, 300), integers().between(1, 50),
+                    integers().between(1, 4)).checkAssert((n, grain, threads) -> {
+                Parallel.setThreads(threads);
+                int chunks = Parallel.chunks(n, grain, threads);
+                java.util.Set<java.util.List<Integer>> expected = new java.util.HashSet<>();
+                for (int c = 0; c < Math.max(1, chunks) && n > 0; c++) {
+                    expected.add(java.util.List.of((int) ((long) n * c / Math.max(1, chunks)),
+                            (int) ((long) n * (c + 1) / Math.max(1, chunks))));
+                }
+                for (int round = 0; round < 3; round++) {
+                    java.util.Set<java.util.List<Integer>> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                    Parallel.forRange(n, grain, (from, to) -> seen.add(java.util.List.of(from, to)));
+                    assertThat(seen).as("n %d, grain %d, %d threads", n, grain, threads).isEqualTo(expected);
+                }
+                assertThat(chunks).isLessThanOrEqualTo(threads == 1 ? 1 : Parallel.CHUNKS_PER_THREAD * threads);
+                if (chunks > 1) {
+                    assertThat(n / chunks).isGreaterThanOrEqualTo(grain);
+                }
+            });
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /** Chunks go to whichever thread is free: while one chunk holds a thread, the other thread runs all the rest. */
+    @Test
+    void aSlowChunkDoesNotHoldUpTheOthers() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            Thread caller = Thread.currentThread();
+            java.util.concurrent.atomic.AtomicInteger byWorker = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger byCaller = new java.util.concurrent.atomic.AtomicInteger();
+            int chunks = Parallel.chunks(8, 1, 2);
+            Parallel.forRange(8, 1, (from, to) -> {
+                boolean worker = Thread.currentThread() != caller;
+                int mine = (worker ? byWorker : byCaller).incrementAndGet();
+                try {
+                    // the worker's first chunk is slow (a descheduled vCPU); every chunk takes some time
+                    Thread.sleep(worker && mine == 1 ? 600 : 20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(byWorker.get() + byCaller.get()).isEqualTo(chunks);
+            assertThat(byWorker.get()).as("chunks the slowed worker ran").isEqualTo(1);
         } finally {
             Parallel.setThreads(before);
         }

@@ -1,6 +1,7 @@
 package org.secateur.tensor;
 
 import java.util.Arrays;
+import org.secateur.tensor.kernels.Parallel;
 
 /**
  * Primitives that move elements without arithmetic. They come in adjoint pairs, each the other's derivative:
@@ -370,9 +371,14 @@ final class ShapeOps {
             Tensor y = Tensor.uninitialized(in[0].dtype(), out);
             int outer = prod(s, 0, axis);
             int inner = prod(s, axis + 1, s.length);
-            for (int i = 0; i < index.length; i++) {
-                blocks(in[0], size, index[i], y, index.length, i, 1, outer, inner, false);
-            }
+            // slices are copied in parallel when large (a batch gathered from a whole dataset in memory: random rows
+            // far apart, so the copy waits on memory, and two threads keep twice the loads in flight)
+            Parallel.forRange(index.length, Math.max(1, Elementwise.PARALLEL_GRAIN / Math.max(1, outer * inner)),
+                    (i0, i1) -> {
+                        for (int i = i0; i < i1; i++) {
+                            blocks(in[0], size, index[i], y, index.length, i, 1, outer, inner, false);
+                        }
+                    });
             return y;
         }
 

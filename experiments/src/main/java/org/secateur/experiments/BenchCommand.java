@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -317,7 +318,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Whole epochs (60k images, batch 128, SGD with momentum) with the data preloaded as normalised floats, as the
-     * PyTorch side does: each batch is a gather of 128 rows in a shuffled order, so the figure is the engine's.
+     * PyTorch side does: each batch is a gather of 128 rows in a shuffled order ({@code indexSelect}, as PyTorch's
+     * {@code x_all[idx]}), so the figure is the engine's.
      */
     private void epochs() throws Exception {
         ImageDataset train = DatasetStore.standard(dataDir).load(ImageSet.FASHION_MNIST).train();
@@ -330,6 +332,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < all.length; i++) {
             all[i] = ((px[i] & 0xff) / 255f - mean) / std;
         }
+        Tensor images = Tensor.of(all, n, 1, 28, 28);
         int batch = 128;
         for (String name : new String[] {"lenet300100", "lenet5"}) {
             Rng rng = new Rng(1);
@@ -342,16 +345,13 @@ final class BenchCommand implements Callable<Integer> {
                 int[] order = new Rng(100 + e).permutation(n);
                 long t0 = System.nanoTime();
                 for (int start = 0; start < n; start += batch) {
-                    int b = Math.min(batch, n - start);
-                    float[] x = new float[b * d];
-                    int[] y = new int[b];
-                    for (int i = 0; i < b; i++) {
-                        int src = order[start + i];
-                        System.arraycopy(all, src * d, x, i * d, d);
-                        y[i] = train.labels()[src];
+                    int[] rows = Arrays.copyOfRange(order, start, Math.min(n, start + batch));
+                    int[] y = new int[rows.length];
+                    for (int i = 0; i < rows.length; i++) {
+                        y[i] = train.labels()[rows[i]];
                     }
                     sgd.zeroGrad();
-                    Losses.crossEntropy(model.apply(Tensor.of(x, b, 1, 28, 28)), y).backward();
+                    Losses.crossEntropy(model.apply(images.indexSelect(0, rows)), y).backward();
                     sgd.step();
                 }
                 double s = (System.nanoTime() - t0) / 1e9;

@@ -58,14 +58,18 @@ final class PanamaGemm {
         int t = Parallel.threads();
         int nPanels = (n + NR - 1) / NR;
         int mPanels = (m + MR - 1) / MR;
-        // about 100 microseconds of work per thread before a split pays for itself
-        int grain = macs < (1L << 21) ? Integer.MAX_VALUE : 1;
+        // About 100 microseconds of work per thread before a split pays for itself. And about one chunk per thread:
+        // every chunk packs the whole of the operand it shares with the others (A for a column split), which for
+        // the LeNet shapes costs as much as the imbalance that finer chunks would even out.
+        boolean small = macs < (1L << 21);
         if (t > 1 && splitRows(nPanels, mPanels, n, t)) {
-            Parallel.forRange(mPanels, grain, (p0, p1) -> blocked(transA, transB, m, n, k, a, ao, b, bo, c, co,
-                    accumulate, p0 * MR, Math.min(m, p1 * MR), 0, n));
+            Parallel.forRange(mPanels, small ? Integer.MAX_VALUE : Math.max(1, mPanels / t), (p0, p1) ->
+                    blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, accumulate, p0 * MR, Math.min(m, p1 * MR),
+                            0, n));
         } else {
-            Parallel.forRange(nPanels, grain, (p0, p1) -> blocked(transA, transB, m, n, k, a, ao, b, bo, c, co,
-                    accumulate, 0, m, p0 * NR, Math.min(n, p1 * NR)));
+            Parallel.forRange(nPanels, small ? Integer.MAX_VALUE : Math.max(1, nPanels / t), (p0, p1) ->
+                    blocked(transA, transB, m, n, k, a, ao, b, bo, c, co, accumulate, 0, m, p0 * NR,
+                            Math.min(n, p1 * NR)));
         }
     }
 

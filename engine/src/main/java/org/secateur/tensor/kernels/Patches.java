@@ -262,6 +262,10 @@ public final class Patches {
          * for bit. Reads up to {@code dw * (kw - 1)} floats before a patch row (masked where that leaves the array).
          */
         static void col2imGather(Geometry g, float[] cols, int co, int ld, float[] x, int xo) {
+            if (g.w <= L && g.kw <= 5) {
+                col2imGatherNarrow(g, cols, co, ld, x, xo);
+                return;
+            }
             for (int c = 0; c < g.channels; c++) {
                 for (int iy = 0; iy < g.h; iy++) {
                     int row = xo + (c * g.h + iy) * g.w;
@@ -288,6 +292,55 @@ public final class Patches {
                     }
                 }
             }
+        }
+
+        /**
+         * {@link #col2imGather} for rows of at most one vector and kernels at most 5 wide: a tap's lane mask depends
+         * only on its column {@code kj}, so the (up to) five masks are made once, not once per tap and row.
+         */
+        static void col2imGatherNarrow(Geometry g, float[] cols, int co, int ld, float[] x, int xo) {
+            int kw = g.kw;
+            // lanes ix whose output column ix + pw - kj dw lies in [0, ow)
+            VectorMask<Float> m0 = PanamaKernels.lanes(-g.pw, g.ow - g.pw);
+            VectorMask<Float> m1 = PanamaKernels.lanes(g.dw - g.pw, g.dw - g.pw + g.ow);
+            VectorMask<Float> m2 = PanamaKernels.lanes(2 * g.dw - g.pw, 2 * g.dw - g.pw + g.ow);
+            VectorMask<Float> m3 = PanamaKernels.lanes(3 * g.dw - g.pw, 3 * g.dw - g.pw + g.ow);
+            VectorMask<Float> m4 = PanamaKernels.lanes(4 * g.dw - g.pw, 4 * g.dw - g.pw + g.ow);
+            VectorMask<Float> in = PanamaKernels.firstLanes(g.w);
+            int step = ld - g.dw;                                   // from tap kj to kj + 1
+            for (int c = 0; c < g.channels; c++) {
+                for (int iy = 0; iy < g.h; iy++) {
+                    int row = xo + (c * g.h + iy) * g.w;
+                    FloatVector acc = FloatVector.fromArray(F, x, row, in);
+                    for (int ki = 0; ki < g.kh; ki++) {
+                        int oy = iy + g.ph - ki * g.dh;
+                        if (oy < 0 || oy >= g.oh) {
+                            continue;
+                        }
+                        int src = co + (c * g.kh + ki) * kw * ld + oy * g.ow + g.pw;    // tap kj = 0, lane 0
+                        acc = acc.add(load(cols, src, m0), m0);
+                        if (kw > 1) {
+                            acc = acc.add(load(cols, src += step, m1), m1);
+                        }
+                        if (kw > 2) {
+                            acc = acc.add(load(cols, src += step, m2), m2);
+                        }
+                        if (kw > 3) {
+                            acc = acc.add(load(cols, src += step, m3), m3);
+                        }
+                        if (kw > 4) {
+                            acc = acc.add(load(cols, src + step, m4), m4);
+                        }
+                    }
+                    acc.intoArray(x, row, in);
+                }
+            }
+        }
+
+        /** A whole vector from {@code cols[src...]}, or only the lanes of {@code m} where a whole one would not fit. */
+        private static FloatVector load(float[] cols, int src, VectorMask<Float> m) {
+            return src >= 0 && src + L <= cols.length ? FloatVector.fromArray(F, cols, src)
+                    : FloatVector.fromArray(F, cols, src, m);
         }
 
         /** {@code count} rows of at most one vector, each stored whole (its spill lands on the next row). */

@@ -132,6 +132,7 @@ for k in sorted(k for k in rows if k != "_meta"):
 for t in threads:
     s, p = rows["_meta"][t]
     print(f"\n{t} thread(s): Secateur peak {s.get('fma_peak_gflops', float('nan')):.0f} GFLOPS (1 thread "
-          f"{s.get('fma_peak_gflops_1t', float('nan')):.0f}); load average {s.get('load_average_before')} -> "
+          f"{s.get('fma_peak_gflops_1t', float('nan')):.0f}; {s.get('fma_peak_end_gflops', float('nan')):.0f} at the "
+          f"end of the run); load average {s.get('load_average_before')} -> "
           f"{s.get('load_average_after')}; PyTorch BLAS {p.get('blas')} (OPENBLAS_CORETYPE={p.get('openblas_coretype') or 'auto'})")
 PY

@@ -113,6 +113,12 @@ final class BenchCommand implements Callable<Integer> {
         if (epochs > 0 && runs("epochs")) {
             epochs();
         }
+        if (runs("peak")) {
+            // again at the end: the host may take a vCPU for part of a run, which the load average does not show,
+            // and a peak well below the first one says the figures measured since are upper bounds on the time
+            Parallel.setThreads(t);
+            results.put("fma_peak_end_gflops", fmaPeak(t));
+        }
         results.put("load_average_after", loadAverage());
         if (json) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results));

@@ -45,8 +45,8 @@ final class Baseline implements Experiment {
     @Override
     public void run(RunContext ctx) throws Exception {
         TrainTest<ImageDataset> data = ctx.stage("load data", () -> Data.load(ctx, ImageSet.FASHION_MNIST));
-        ImageDataset train = ctx.quick() ? Data.sample(data.train(), 4096, ctx.rng().split()) : data.train();
-        ImageDataset test = ctx.quick() ? Data.sample(data.test(), 2000, ctx.rng().split()) : data.test();
+        ImageDataset train = Data.quickSubset(ctx, data.train(), 4096);
+        ImageDataset test = Data.quickSubset(ctx, data.test(), 2000);
         int batch = 128;
         List<Recipe> recipes = List.of(
                 new Recipe("LeNet-300-100", Models::lenet300100, ctx.quick() ? 2 : 30, 0.05, 0.89),

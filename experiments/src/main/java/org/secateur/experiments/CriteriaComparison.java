@@ -106,7 +106,7 @@ final class CriteriaComparison implements Experiment {
     public void run(RunContext ctx) throws Exception {
         boolean quick = ctx.quick();
         TrainTest<ImageDataset> data = ctx.stage("load data", () -> Data.load(ctx, ImageSet.FASHION_MNIST));
-        ImageDataset test = quick ? Data.sample(data.test(), 2000, ctx.rng().split()) : data.test();
+        ImageDataset test = Data.quickSubset(ctx, data.test(), 2000);
         Normalization norm = Normalization.FASHION_MNIST;
         int scoringBatches = quick ? 4 : 10;
         List<Pretrained.Architecture> models = quick ? List.of(Pretrained.Architecture.LENET_300_100)

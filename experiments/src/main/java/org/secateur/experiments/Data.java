@@ -40,6 +40,14 @@ public final class Data {
         return d.subset(idx);
     }
 
+    /**
+     * {@code d} itself, or in quick mode a {@link #sample} of {@code n} examples drawn with a generator split from the
+     * run's (only then: a full run draws nothing from the run's generator here).
+     */
+    public static ImageDataset quickSubset(RunContext ctx, ImageDataset d, int n) {
+        return ctx.quick() ? sample(d, n, ctx.rng().split()) : d;
+    }
+
     /** A shuffling training loader. */
     public static DataLoader<LabelledBatch> trainLoader(ImageDataset d, Normalization norm, int batch, long seed) {
         return DataLoader.over(d.batches(norm)).batchSize(batch).seed(seed).shuffle(true).build();

@@ -89,7 +89,7 @@ final class ObcTable implements Experiment {
         boolean quick = ctx.quick();
         TrainTest<ImageDataset> data = ctx.stage("load data", () -> Data.load(ctx, ImageSet.FASHION_MNIST));
         Normalization norm = Normalization.FASHION_MNIST;
-        ImageDataset test = quick ? Data.sample(data.test(), 2000, ctx.rng().split()) : data.test();
+        ImageDataset test = Data.quickSubset(ctx, data.test(), 2000);
         int calibrationSize = 1024;
         List<Minibatch> calibrationBatches = PruningKit.scoringBatches(data.train(), norm, calibrationSize / 128, 128,
                 ctx.rng().split());

@@ -118,8 +118,8 @@ final class PruneAtInit implements Experiment {
     public void run(RunContext ctx) throws Exception {
         boolean quick = ctx.quick();
         TrainTest<ImageDataset> data = ctx.stage("load data", () -> Data.load(ctx, ImageSet.FASHION_MNIST));
-        ImageDataset train = quick ? Data.sample(data.train(), 4096, ctx.rng().split()) : data.train();
-        ImageDataset test = quick ? Data.sample(data.test(), 2000, ctx.rng().split()) : data.test();
+        ImageDataset train = Data.quickSubset(ctx, data.train(), 4096);
+        ImageDataset test = Data.quickSubset(ctx, data.test(), 2000);
         Normalization norm = Normalization.FASHION_MNIST;
         int epochs = quick ? 3 : 10;
         double lr = 0.05;

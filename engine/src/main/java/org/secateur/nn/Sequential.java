@@ -43,7 +43,7 @@ public final class Sequential extends Module {
         return x;
     }
 
-    /** {@code second(first(x))} in one pass when {@code first} is a ReLU and {@code second} a max pooling; else null. */
+    /** {@code second(first(x))} in one pass if {@code first} is a ReLU and {@code second} a max pooling; else null. */
     private static Tensor reluThenPool(Module first, Module second, Tensor x) {
         if (first instanceof Activation a && a.isRelu() && second instanceof Pool2d p && !a.hasHooks()
                 && !p.hasHooks()) {

@@ -367,7 +367,7 @@ final class FusedOps {
                             boolean inside = iy >= 0 && iy < g.height() && ix >= 0 && ix < w;
                             double v = inside ? x[xo + iy * w + ix] : Double.NEGATIVE_INFINITY;
                             if (relu && inside) {
-                                v = (double) UnaryOp.RELU.apply(v);
+                                v = UnaryOp.RELU.apply(v);
                             }
                             if (first || (best == best && (v > best || v != v))) {
                                 best = v;

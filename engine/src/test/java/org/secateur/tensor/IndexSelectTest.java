@@ -19,7 +19,8 @@ class IndexSelectTest {
                 Parallel.setThreads(1 + r.nextInt(3));
                 int axis = r.nextInt(2);
                 // rows of up to 784 elements and up to 300 picks: often more than one chunk's grain in all
-                int[] shape = {1 + r.nextInt(axis == 0 ? 300 : 4), 1 + r.nextInt(axis == 0 ? 8 : 300), 1 + r.nextInt(784)};
+                int[] shape = {1 + r.nextInt(axis == 0 ? 300 : 4), 1 + r.nextInt(axis == 0 ? 8 : 300),
+                    1 + r.nextInt(784)};
                 DType d = r.nextInt(2) == 0 ? DType.F32 : DType.F64;
                 Tensor x = Generators.normal(r.nextLong(), d, shape);
                 int[] index = new int[1 + r.nextInt(300)];

@@ -282,10 +282,7 @@ public final class Patches {
                                 // the lanes whose output column ox0 + lane lies in [0, ow)
                                 VectorMask<Float> m = PanamaKernels.lanes(-ox0, g.ow - ox0);
                                 int src = co + ((c * g.kh + ki) * g.kw + kj) * ld + oy * g.ow + ox0;
-                                FloatVector v = src >= 0 && src + L <= cols.length
-                                        ? FloatVector.fromArray(F, cols, src)
-                                        : FloatVector.fromArray(F, cols, src, m);
-                                acc = acc.add(v, m);
+                                acc = acc.add(load(cols, src, m), m);
                             }
                         }
                         acc.intoArray(x, row + ix0, in);

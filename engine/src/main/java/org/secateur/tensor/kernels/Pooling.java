@@ -50,8 +50,8 @@ public final class Pooling {
     /**
      * The gradient of {@code planes} planes of {@link #maxPool2x2}: {@code gx[xo...]} (planes of {@code h x w}) gets
      * {@code gy} at each window's winner {@code arg} and zero elsewhere (including a last row or column no window
-     * covers, and the whole window when its index is -1). Narrow planes (as in {@link #maxPool2x2}) are zeroed and scattered to, which beats a vector kernel
-     * that would fill a fraction of its lanes.
+     * covers, and the whole window when its index is -1). Narrow planes (as in {@link #maxPool2x2}) are zeroed and
+     * scattered to, which beats a vector kernel that would fill a fraction of its lanes.
      */
     public static void unpool2x2(float[] gy, int yo, int[] arg, int ao, int planes, int h, int w, float[] gx, int xo) {
         int hw = h * w;
@@ -175,8 +175,9 @@ public final class Pooling {
             for (int b = 0; b < blocks; b++) {
                 int xb = xo + b * period * h * w;
                 int ob = b * span;
-                // the take-over test is written out three times, as in maxPool: a helper returning the mask was not
-                // inlined in every caller, and its boxed vectors slowed the row kernel 2.5x
+                // the take-over test is written out three times, as in maxPool, and so is the ReLU: a helper returning
+                // the mask was not inlined in every caller, and its boxed vectors slowed the row kernel 2.5x (a ReLU
+                // helper was not inlined either: its own frames showed in a profile)
                 for (int v = 0; v < span; v += L) {
                     IntVector i00 = IntVector.fromArray(I, at, v);
                     FloatVector best = FloatVector.fromArray(F, x, xb, src, v);

@@ -40,6 +40,7 @@ public abstract class Optimizer {
     private final Map<Parameter, State> states = new IdentityHashMap<>();
     private double lr;
     private boolean checkFinite = true;
+    private boolean fused = true;
 
     /** One thread's chunk buffers: values, values before the rule, gradient, mask, and the state buffers. */
     private static final class Scratch {
@@ -59,10 +60,20 @@ public abstract class Optimizer {
     /** The per-parameter state: one buffer per state name, in the parameter's dtype, and the update count. */
     private static final class State {
         final Tensor[] buffers;
+        /** The buffers' float32 storage, for {@link #updateFloats} (entries null while they are float64). */
+        final float[][] floats;
         long step;
 
         State(Tensor[] buffers) {
             this.buffers = buffers;
+            this.floats = new float[buffers.length][];
+            refresh();
+        }
+
+        void refresh() {
+            for (int k = 0; k < buffers.length; k++) {
+                floats[k] = buffers[k].dtype() == DType.F32 ? buffers[k].floats() : null;
+            }
         }
     }
 
@@ -98,6 +109,16 @@ public abstract class Optimizer {
      */
     protected abstract void update(double[] w, double[] g, double[][] state, int n, long step);
 
+    /**
+     * An optional fused form of {@link #update} for float32 parameters: updates elements {@code [from, to)} of
+     * {@code w} and {@code state} in place where {@code mask} (nullable) is nonzero, leaves the others with their
+     * value and zero state, and returns how far it got; the rule runs on the rest. It must give {@link #update}'s
+     * bits exactly. The default does nothing and returns {@code from}.
+     */
+    protected int updateFloats(float[] w, float[] g, float[][] state, float[] mask, int from, int to, long step) {
+        return from;
+    }
+
     /** Updates every parameter that has a gradient. */
     public final void step() {
         if (checkFinite) {
@@ -124,8 +145,19 @@ public abstract class Optimizer {
         }
     }
 
-    /** Applies the rule to elements {@code [from, to)} of one parameter, a chunk at a time. */
+    /**
+     * Applies the rule to elements {@code [from, to)} of one parameter: through {@link #updateFloats} when every
+     * operand is float32 and fusing is on, then a chunk at a time through {@link #update} for what is left.
+     */
     private void sweep(Tensor data, Tensor grad, Tensor mask, State st, int from, int to) {
+        if (fused && data.dtype() == DType.F32 && grad.dtype() == DType.F32
+                && (mask == null || mask.dtype() == DType.F32)) {
+            from = updateFloats(data.floats(), grad.floats(), st.floats, mask == null ? null : mask.floats(), from,
+                    to, st.step);
+            if (from == to) {
+                return;
+            }
+        }
         Scratch sc = scratch.get();
         double[] w = sc.w;
         double[] w0 = sc.w0;
@@ -197,6 +229,7 @@ public abstract class Optimizer {
             for (int k = 0; k < st.buffers.length; k++) {
                 st.buffers[k] = st.buffers[k].to(p.dtype()).copy();
             }
+            st.refresh();
         }
         return st;
     }
@@ -222,6 +255,15 @@ public abstract class Optimizer {
     /** Whether {@link #step()} first checks the gradients for NaN and infinity (on by default). */
     public final Optimizer checkFinite(boolean on) {
         checkFinite = on;
+        return this;
+    }
+
+    /**
+     * Whether float32 parameters go through the rule's fused form ({@link #updateFloats}, on by default) rather
+     * than the reference {@link #update}; both give the same bits.
+     */
+    public final Optimizer fused(boolean on) {
+        fused = on;
         return this;
     }
 

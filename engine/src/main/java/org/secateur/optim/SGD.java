@@ -2,6 +2,7 @@ package org.secateur.optim;
 
 import java.util.List;
 import org.secateur.nn.Parameter;
+import org.secateur.tensor.kernels.Kernels;
 
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov momentum (Sutskever et al. 2013, eq. 3-4, in
@@ -79,6 +80,13 @@ public final class SGD extends Optimizer {
                 w[i] -= lr * b[i];
             }
         }
+    }
+
+    @Override
+    protected int updateFloats(float[] w, float[] g, float[][] state, float[] mask, int from, int to, long step) {
+        return Kernels.vectorized()
+                ? SgdVectors.update(this, w, g, state.length == 0 ? null : state[0], mask, from, to, step == 1)
+                : from;
     }
 
     @Override

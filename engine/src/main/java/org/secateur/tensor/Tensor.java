@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.secateur.tensor.kernels.BinaryOp;
 import org.secateur.tensor.kernels.Kernels;
+import org.secateur.tensor.kernels.Parallel;
 import org.secateur.tensor.kernels.UnaryOp;
 
 /**
@@ -250,10 +251,13 @@ public final class Tensor {
         return sb.toString();
     }
 
-    /** The flat index of the first NaN or infinity, or -1; the common finite case is one vector pass. */
+    /**
+     * The flat index of the first NaN or infinity, or -1; the common finite case is one vector pass, split over
+     * threads for large tensors.
+     */
     public int firstNonFinite() {
         int n = numel();
-        if (f != null ? K.allFinite(f, 0, n) : K.allFinite(d, 0, n)) {
+        if (allFinite(n)) {
             return -1;
         }
         for (int i = 0; i < n; i++) {
@@ -262,6 +266,20 @@ public final class Tensor {
             }
         }
         return -1;
+    }
+
+    private boolean allFinite(int n) {
+        int grain = 1 << 15;
+        if (Parallel.chunks(n, grain, Parallel.threads()) <= 1) {
+            return f != null ? K.allFinite(f, 0, n) : K.allFinite(d, 0, n);
+        }
+        boolean[] bad = new boolean[1];
+        Parallel.forRange(n, grain, (from, to) -> {
+            if (!(f != null ? K.allFinite(f, from, to - from) : K.allFinite(d, from, to - from))) {
+                bad[0] = true;
+            }
+        });
+        return !bad[0];
     }
 
     void checkFinite(String where) {

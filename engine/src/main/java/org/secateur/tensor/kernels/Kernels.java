@@ -91,6 +91,11 @@ public interface Kernels {
         return KernelSelector.KERNELS;
     }
 
+    /** Whether the chosen kernels are the Vector API ones (the module is enabled and the reference not forced). */
+    static boolean vectorized() {
+        return get() != scalar();
+    }
+
     /** The plain scalar reference, for tests and for comparison. */
     static Kernels scalar() {
         return KernelSelector.SCALAR;

@@ -135,4 +135,8 @@ for t in threads:
           f"{s.get('fma_peak_gflops_1t', float('nan')):.0f}; {s.get('fma_peak_end_gflops', float('nan')):.0f} at the "
           f"end of the run); load average {s.get('load_average_before')} -> "
           f"{s.get('load_average_after')}; PyTorch BLAS {p.get('blas')} (OPENBLAS_CORETYPE={p.get('openblas_coretype') or 'auto'})")
+    if "gemm_1024_independent_gflops" in s:
+        print(f"  SGEMM 1024³ on {t} threads: {s['gemm_1024_gflops']:.0f} GFLOPS, {s['gemm_1024_scaling']:.2f}x its "
+              f"1-thread figure in the same process; {t} independent 1-thread SGEMMs at once: "
+              f"{s['gemm_1024_independent_gflops']:.0f} GFLOPS together")
 PY

@@ -76,6 +76,8 @@ final class BenchCommand implements Callable<Integer> {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     private final Map<String, Object> results = new LinkedHashMap<>();
+    /** Progress on standard error, a unit per measurement (stdout carries the table or the JSON object). */
+    private Progress progress = Progress.none();
 
     @Override
     public Integer call() throws Exception {
@@ -91,11 +93,27 @@ final class BenchCommand implements Callable<Integer> {
         results.put("processors", Runtime.getRuntime().availableProcessors());
         results.put("vector_bits", F.vectorBitSize());
         results.put("load_average_before", loadAverage());
+        try (Progress p = Progress.create("bench", units(t), "measurements", System.err, false)) {
+            progress = p;
+            measure(t);
+        }
+        results.put("load_average_after", loadAverage());
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results));
+        } else {
+            printTable(t);
+        }
+        return 0;
+    }
+
+    /** Runs the chosen sections; each measurement advances {@link #progress} by one. */
+    private void measure(int t) throws Exception {
         if (runs("peak")) {
             Parallel.setThreads(1);
             results.put("fma_peak_gflops_1t", fmaPeak(1));
             Parallel.setThreads(t);
             results.put("fma_peak_gflops", fmaPeak(t));
+            done("FMA peak");
         }
         if (runs("gemm")) {
             gemm(t);
@@ -103,12 +121,14 @@ final class BenchCommand implements Callable<Integer> {
         Parallel.setThreads(t);
         if (runs("conv")) {
             conv();
+            done("convolutions");
         }
         if (runs("train")) {
             train();
         }
         if (runs("hvp")) {
             hvp();
+            done("Hessian-vector product");
         }
         if (epochs > 0 && runs("epochs")) {
             epochs();
@@ -118,14 +138,26 @@ final class BenchCommand implements Callable<Integer> {
             // and a peak well below the first one says the figures measured since are upper bounds on the time
             Parallel.setThreads(t);
             results.put("fma_peak_end_gflops", fmaPeak(t));
+            done("FMA peak again");
         }
-        results.put("load_average_after", loadAverage());
-        if (json) {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results));
-        } else {
-            printTable(t);
+    }
+
+    private void done(String measurement) {
+        progress.status(measurement);
+        progress.step(1);
+    }
+
+    /** How many measurements {@link #measure} makes, for the progress report. */
+    private int units(int t) {
+        int units = 0;
+        if (runs("peak")) {
+            units += 2;
         }
-        return 0;
+        if (runs("gemm")) {
+            units += (quick ? 4 : 5) + 4 + (t > 1 ? 1 : 0);
+        }
+        units += (runs("conv") ? 1 : 0) + (runs("train") ? 2 : 0) + (runs("hvp") ? 1 : 0);
+        return units + (epochs > 0 && runs("epochs") ? 2 * epochs : 0);
     }
 
     private boolean runs(String section) {
@@ -230,6 +262,7 @@ final class BenchCommand implements Callable<Integer> {
             results.put("gemm_" + sh.name() + "_gflops", all);
             results.put("gemm_" + sh.name() + "_fraction", ratio(all, "fma_peak_gflops"));
             results.put("gemm_" + sh.name() + "_scaling", all / one);
+            done(String.format(Locale.ROOT, "GEMM %s: %.0f GFLOPS", sh.name(), all));
         }
         if (t > 1) {
             independentGemms(t, 1024);
@@ -261,6 +294,7 @@ final class BenchCommand implements Callable<Integer> {
         double gflops = t * 2.0 * s * s * s / sec / 1e9;
         results.put("gemm_" + s + "_independent_gflops", gflops);
         results.put("gemm_" + s + "_independent_fraction", ratio(gflops, "fma_peak_gflops"));
+        done("independent GEMMs");
     }
 
     private Double ratio(double value, String peakKey) {
@@ -326,6 +360,7 @@ final class BenchCommand implements Callable<Integer> {
                 double inf = best(() -> model.apply(batch), 0.5);
                 results.put("infer_" + name + "_images_per_s", 256 / inf);
             }
+            done("training and inference, " + name);
         }
     }
 
@@ -394,6 +429,7 @@ final class BenchCommand implements Callable<Integer> {
                 first = e == 0 ? s : first;
                 best = Math.min(best, s);
                 times.add(s);
+                done(String.format(Locale.ROOT, "%s epoch %d: %.2f s", name, e + 1, s));
             }
             results.put("epoch_" + name + "_all_s", times);
             results.put("epoch_" + name + "_first_s", first);

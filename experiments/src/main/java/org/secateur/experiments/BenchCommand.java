@@ -74,6 +74,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> only;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final List<String> SECTIONS = List.of("peak", "gemm", "conv", "train", "hvp", "epochs");
 
     private final Map<String, Object> results = new LinkedHashMap<>();
     /** Progress on standard error, a unit per measurement (stdout carries the table or the JSON object). */
@@ -85,6 +86,16 @@ final class BenchCommand implements Callable<Integer> {
         if (t < 1) {
             System.err.println("--threads must be >= 1, got " + t);
             return 2;
+        }
+        if (epochs < 0) {
+            System.err.println("--epochs must be >= 0, got " + epochs);
+            return 2;
+        }
+        for (String section : only == null ? List.<String>of() : only) {
+            if (!SECTIONS.contains(section)) {
+                System.err.println("--only: unknown section '" + section + "'; expected some of " + SECTIONS);
+                return 2;
+            }
         }
         results.put("engine", "secateur 0.1.0");
         results.put("threads", t);

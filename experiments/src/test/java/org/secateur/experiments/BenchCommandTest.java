@@ -53,10 +53,17 @@ class BenchCommandTest {
     }
 
     @Test
-    void aThreadCountBelowOneIsAnError() {
+    void badArgumentsAreErrorsThatSayWhatWasExpected() {
         Run r = bench("--threads", "0");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--threads must be >= 1, got 0");
         assertThat(r.out()).isEmpty();
+        r = bench("--only", "peak,gemms");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown section 'gemms'").contains("gemm");
+        assertThat(r.out()).isEmpty();
+        r = bench("--epochs", "-1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--epochs must be >= 0, got -1");
     }
 }

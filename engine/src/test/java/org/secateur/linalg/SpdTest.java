@@ -7,12 +7,15 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.secateur.linalg.SpdCases.EPS;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.secateur.tensor.DType;
 import org.secateur.tensor.Tensor;
 import org.secateur.tensor.kernels.Parallel;
 import org.secateur.testing.Generators;
+import org.secateur.testing.RestoresThreads;
 
 /** Inverses, solves and the inverse's upper factor against their definitions, with tolerances scaled by condition. */
+@ExtendWith(RestoresThreads.class)
 class SpdTest {
 
     /** {@code |H X - I| <= c n eps kappa}: the forward-error bound of an inverse. */
@@ -95,19 +98,14 @@ class SpdTest {
         int n = 2 * Cholesky.BLOCK + 37;
         double[] h = SpdCases.spd(11, n, 2);
         double[] b = SpdCases.normal(12, n, 40);
-        int threads = Parallel.threads();
-        try {
-            Parallel.setThreads(1);
-            double[] inv1 = Spd.inverse(h, n);
-            double[] u1 = Spd.inverseUpperFactor(h, n, Damping.none());
-            double[] x1 = Spd.solve(h, n, b, 40);
-            Parallel.setThreads(3);
-            assertThat(Spd.inverse(h, n)).containsExactly(inv1);
-            assertThat(Spd.inverseUpperFactor(h, n, Damping.none())).containsExactly(u1);
-            assertThat(Spd.solve(h, n, b, 40)).containsExactly(x1);
-        } finally {
-            Parallel.setThreads(threads);
-        }
+        Parallel.setThreads(1);
+        double[] inv1 = Spd.inverse(h, n);
+        double[] u1 = Spd.inverseUpperFactor(h, n, Damping.none());
+        double[] x1 = Spd.solve(h, n, b, 40);
+        Parallel.setThreads(3);
+        assertThat(Spd.inverse(h, n)).containsExactly(inv1);
+        assertThat(Spd.inverseUpperFactor(h, n, Damping.none())).containsExactly(u1);
+        assertThat(Spd.solve(h, n, b, 40)).containsExactly(x1);
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestFactory;
 import org.secateur.nn.Linear;
 import org.secateur.nn.Losses;
@@ -17,11 +18,13 @@ import org.secateur.tensor.Rng;
 import org.secateur.tensor.Tensor;
 import org.secateur.tensor.kernels.Parallel;
 import org.secateur.testing.Generators;
+import org.secateur.testing.RestoresThreads;
 
 /**
  * A pruned entry never changes under any optimizer, even with momentum, weight decay and non-zero gradients at
  * pruned positions; its effective weight stays exactly zero and its optimizer state stays zero.
  */
+@ExtendWith(RestoresThreads.class)
 class MaskedUpdateTest {
 
     record Config(String name, Function<List<Parameter>, Optimizer> make) {}
@@ -120,31 +123,26 @@ class MaskedUpdateTest {
     @TestFactory
     Stream<DynamicTest> aSplitUpdateGivesTheSameBitsOnOneAndTwoThreads() {
         return configs().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            int before = Parallel.threads();
-            try {
-                for (DType dtype : DType.values()) {
-                    double[][] results = new double[2][];
-                    for (int t = 1; t <= 2; t++) {
-                        Parallel.setThreads(t);
-                        Rng r = new Rng(7);
-                        int n = 150_001;
-                        Parameter p = new Parameter(Generators.normal(r.nextLong(), dtype, n));
-                        Tensor mask = Tensor.zeros(dtype, n);
-                        for (int i = 0; i < n; i++) {
-                            mask.setFlat(i, r.nextInt(4) == 0 ? 0 : 1);
-                        }
-                        p.setMask(mask);
-                        Optimizer opt = c.make().apply(List.of(p));
-                        for (int step = 0; step < 3; step++) {
-                            p.data().setGrad(Generators.normal(r.nextLong(), dtype, n));
-                            opt.step();
-                        }
-                        results[t - 1] = p.data().toDoubleArray();
+            for (DType dtype : DType.values()) {
+                double[][] results = new double[2][];
+                for (int t = 1; t <= 2; t++) {
+                    Parallel.setThreads(t);
+                    Rng r = new Rng(7);
+                    int n = 150_001;
+                    Parameter p = new Parameter(Generators.normal(r.nextLong(), dtype, n));
+                    Tensor mask = Tensor.zeros(dtype, n);
+                    for (int i = 0; i < n; i++) {
+                        mask.setFlat(i, r.nextInt(4) == 0 ? 0 : 1);
                     }
-                    assertThat(results[1]).as(dtype.toString()).containsExactly(results[0]);
+                    p.setMask(mask);
+                    Optimizer opt = c.make().apply(List.of(p));
+                    for (int step = 0; step < 3; step++) {
+                        p.data().setGrad(Generators.normal(r.nextLong(), dtype, n));
+                        opt.step();
+                    }
+                    results[t - 1] = p.data().toDoubleArray();
                 }
-            } finally {
-                Parallel.setThreads(before);
+                assertThat(results[1]).as(dtype.toString()).containsExactly(results[0]);
             }
         }));
     }

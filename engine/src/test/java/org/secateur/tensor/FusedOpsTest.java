@@ -10,12 +10,14 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestFactory;
 import org.secateur.autograd.Autograd;
 import org.secateur.nn.Functional;
 import org.secateur.nn.Losses;
 import org.secateur.testing.GradCheck;
 import org.secateur.testing.Generators;
+import org.secateur.testing.RestoresThreads;
 
 /**
  * The fused primitives against their composed references ({@code Fused.setEnabled(false)}): the same values (bit
@@ -23,6 +25,7 @@ import org.secateur.testing.Generators;
  * gradients; and on their own, gradients and Hessian-vector products against central differences in float64,
  * which exercises the backward of each backward (the convolution's three primitives, the unpooling's gather).
  */
+@ExtendWith(RestoresThreads.class)
 class FusedOpsTest {
 
     private static <T> T composed(Supplier<T> s) {
@@ -412,41 +415,36 @@ class FusedOpsTest {
 
     @Test
     void aLeNet5TrainingStepGivesTheSameBitsOnOneAndTwoThreads() {
-        int before = org.secateur.tensor.kernels.Parallel.threads();
-        try {
-            float[][] results = new float[2][];
-            for (int t = 1; t <= 2; t++) {
-                org.secateur.tensor.kernels.Parallel.setThreads(t);
-                Rng rng = new Rng(9);
-                org.secateur.nn.Module net = org.secateur.nn.Models.lenet5(rng);
-                org.secateur.optim.SGD sgd = new org.secateur.optim.SGD(net.parameters(), 0.05, 0.9, 5e-4);
-                for (int step = 0; step < 2; step++) {
-                    Tensor x = Tensor.normal(rng, 0, 1, DType.F32, 24, 1, 28, 28);
-                    int[] y = new int[24];
-                    for (int i = 0; i < y.length; i++) {
-                        y[i] = rng.nextInt(10);
-                    }
-                    sgd.zeroGrad();
-                    Losses.crossEntropy(net.apply(x), y).backward();
-                    sgd.step();
+        float[][] results = new float[2][];
+        for (int t = 1; t <= 2; t++) {
+            org.secateur.tensor.kernels.Parallel.setThreads(t);
+            Rng rng = new Rng(9);
+            org.secateur.nn.Module net = org.secateur.nn.Models.lenet5(rng);
+            org.secateur.optim.SGD sgd = new org.secateur.optim.SGD(net.parameters(), 0.05, 0.9, 5e-4);
+            for (int step = 0; step < 2; step++) {
+                Tensor x = Tensor.normal(rng, 0, 1, DType.F32, 24, 1, 28, 28);
+                int[] y = new int[24];
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = rng.nextInt(10);
                 }
-                List<float[]> all = new ArrayList<>();
-                int total = 0;
-                for (org.secateur.nn.Parameter p : net.parameters()) {
-                    all.add(p.data().toFloatArray());
-                    total += p.numel();
-                }
-                float[] flat = new float[total];
-                int at = 0;
-                for (float[] a : all) {
-                    System.arraycopy(a, 0, flat, at, a.length);
-                    at += a.length;
-                }
-                results[t - 1] = flat;
+                sgd.zeroGrad();
+                Losses.crossEntropy(net.apply(x), y).backward();
+                sgd.step();
             }
-            assertThat(java.util.Arrays.equals(results[0], results[1])).as("parameters after two steps").isTrue();
-        } finally {
-            org.secateur.tensor.kernels.Parallel.setThreads(before);
+            List<float[]> all = new ArrayList<>();
+            int total = 0;
+            for (org.secateur.nn.Parameter p : net.parameters()) {
+                all.add(p.data().toFloatArray());
+                total += p.numel();
+            }
+            float[] flat = new float[total];
+            int at = 0;
+            for (float[] a : all) {
+                System.arraycopy(a, 0, flat, at, a.length);
+                at += a.length;
+            }
+            results[t - 1] = flat;
         }
+        assertThat(java.util.Arrays.equals(results[0], results[1])).as("parameters after two steps").isTrue();
     }
 }

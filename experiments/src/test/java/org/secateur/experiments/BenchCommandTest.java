@@ -8,10 +8,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.secateur.tensor.kernels.Parallel;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.secateur.testing.RestoresThreads;
 import picocli.CommandLine;
 
 /** {@code secateur bench}: the JSON object on stdout, progress on stderr, and a clear error on bad input. */
+@ExtendWith(RestoresThreads.class)         // the command sets the engine's thread count for the process
 class BenchCommandTest {
 
     private record Run(int code, String out, String err) {}
@@ -21,7 +23,6 @@ class BenchCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
-        int threads = Parallel.threads();          // the command sets the engine's thread count for the process
         int code;
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -33,7 +34,6 @@ class BenchCommandTest {
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
-            Parallel.setThreads(threads);
         }
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -8,14 +8,17 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.secateur.tensor.Rng;
 import org.secateur.testing.Generators;
+import org.secateur.testing.RestoresThreads;
 
 /**
  * The kernels behind the fused primitives against their scalar references, on random sizes around the vector length
  * and on several planes laid out in one array (so that a store spilling past its plane would show), and the thread
  * pool's contract: every index once, failures propagate, the same bits for any thread count.
  */
+@ExtendWith(RestoresThreads.class)
 class FusedKernelPropertiesTest {
     private static final Kernels SIMD = Kernels.get();
     private static final float SENTINEL = -12345f;
@@ -794,26 +797,21 @@ class FusedKernelPropertiesTest {
 
     @Test
     void gemmGivesTheSameBitsForOneAndTwoThreadsWhicheverWayItSplits() {
-        int before = Parallel.threads();
-        try {
-            // a row split (few column panels), a column split (many), transposed operands
-            int[][] shapes = {{512, 40, 300, 0}, {64, 700, 300, 1}, {300, 300, 128, 2}, {128, 100, 300, 3}};
-            for (int[] s : shapes) {
-                Rng r = new Rng(s[3]);
-                boolean ta = (s[3] & 1) != 0;
-                boolean tb = (s[3] & 2) != 0;
-                float[] a = random(r, s[0] * s[2]);
-                float[] b = random(r, s[2] * s[1]);
-                Parallel.setThreads(1);
-                float[] one = new float[s[0] * s[1]];
-                SIMD.gemm(ta, tb, s[0], s[1], s[2], a, 0, b, 0, one, 0, false);
-                Parallel.setThreads(2);
-                float[] two = new float[s[0] * s[1]];
-                SIMD.gemm(ta, tb, s[0], s[1], s[2], a, 0, b, 0, two, 0, false);
-                assertThat(Arrays.equals(two, one)).as("%s", Arrays.toString(s)).isTrue();
-            }
-        } finally {
-            Parallel.setThreads(before);
+        // a row split (few column panels), a column split (many), transposed operands
+        int[][] shapes = {{512, 40, 300, 0}, {64, 700, 300, 1}, {300, 300, 128, 2}, {128, 100, 300, 3}};
+        for (int[] s : shapes) {
+            Rng r = new Rng(s[3]);
+            boolean ta = (s[3] & 1) != 0;
+            boolean tb = (s[3] & 2) != 0;
+            float[] a = random(r, s[0] * s[2]);
+            float[] b = random(r, s[2] * s[1]);
+            Parallel.setThreads(1);
+            float[] one = new float[s[0] * s[1]];
+            SIMD.gemm(ta, tb, s[0], s[1], s[2], a, 0, b, 0, one, 0, false);
+            Parallel.setThreads(2);
+            float[] two = new float[s[0] * s[1]];
+            SIMD.gemm(ta, tb, s[0], s[1], s[2], a, 0, b, 0, two, 0, false);
+            assertThat(Arrays.equals(two, one)).as("%s", Arrays.toString(s)).isTrue();
         }
     }
 
@@ -845,151 +843,126 @@ class FusedKernelPropertiesTest {
 
     @Test
     void forRangeRunsEveryIndexOnceForAnyThreadCountAndGrain() {
-        int before = Parallel.threads();
-        try {
-            qt().withExamples(100).forAll(integers().between(0, 300), integers().between(1, 50),
-                    integers().between(1, 4)).checkAssert((n, grain, threads) -> {
-                Parallel.setThreads(threads);
-                AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(1, n));
-                Parallel.forRange(n, grain, (from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        hits.incrementAndGet(i);
-                    }
-                    // a nested call still covers its range exactly once (in the calling thread when this one is split)
-                    AtomicIntegerArray inner = new AtomicIntegerArray(4);
-                    Parallel.forRange(4, 1, (f, t) -> {
-                        for (int i = f; i < t; i++) {
-                            inner.incrementAndGet(i);
-                        }
-                    });
-                    for (int i = 0; i < 4; i++) {
-                        assertThat(inner.get(i)).isEqualTo(1);
+        qt().withExamples(100).forAll(integers().between(0, 300), integers().between(1, 50),
+                integers().between(1, 4)).checkAssert((n, grain, threads) -> {
+            Parallel.setThreads(threads);
+            AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(1, n));
+            Parallel.forRange(n, grain, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
+                }
+                // a nested call still covers its range exactly once (in the calling thread when this one is split)
+                AtomicIntegerArray inner = new AtomicIntegerArray(4);
+                Parallel.forRange(4, 1, (f, t) -> {
+                    for (int i = f; i < t; i++) {
+                        inner.incrementAndGet(i);
                     }
                 });
-                for (int i = 0; i < n; i++) {
-                    assertThat(hits.get(i)).as("index %d of %d", i, n).isEqualTo(1);
+                for (int i = 0; i < 4; i++) {
+                    assertThat(inner.get(i)).isEqualTo(1);
                 }
             });
-        } finally {
-            Parallel.setThreads(before);
-        }
+            for (int i = 0; i < n; i++) {
+                assertThat(hits.get(i)).as("index %d of %d", i, n).isEqualTo(1);
+            }
+        });
     }
 
     @Test
     void theChunksDependOnlyOnTheRangeTheGrainAndTheThreadCount() {
-        int before = Parallel.threads();
-        try {
-            qt().withExamples(60).forAll(integers().between(0, 300), integers().between(1, 50),
-                    integers().between(1, 4)).checkAssert((n, grain, threads) -> {
-                Parallel.setThreads(threads);
-                int chunks = Parallel.chunks(n, grain, threads);
-                java.util.Set<java.util.List<Integer>> expected = new java.util.HashSet<>();
-                for (int c = 0; c < Math.max(1, chunks) && n > 0; c++) {
-                    expected.add(java.util.List.of((int) ((long) n * c / Math.max(1, chunks)),
-                            (int) ((long) n * (c + 1) / Math.max(1, chunks))));
-                }
-                for (int round = 0; round < 3; round++) {
-                    java.util.Set<java.util.List<Integer>> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-                    Parallel.forRange(n, grain, (from, to) -> seen.add(java.util.List.of(from, to)));
-                    assertThat(seen).as("n %d, grain %d, %d threads", n, grain, threads).isEqualTo(expected);
-                }
-                assertThat(chunks).isLessThanOrEqualTo(threads == 1 ? 1 : Parallel.CHUNKS_PER_THREAD * threads);
-                if (chunks > 1) {
-                    assertThat(n / chunks).isGreaterThanOrEqualTo(grain);
-                }
-            });
-        } finally {
-            Parallel.setThreads(before);
-        }
+        qt().withExamples(60).forAll(integers().between(0, 300), integers().between(1, 50),
+                integers().between(1, 4)).checkAssert((n, grain, threads) -> {
+            Parallel.setThreads(threads);
+            int chunks = Parallel.chunks(n, grain, threads);
+            java.util.Set<java.util.List<Integer>> expected = new java.util.HashSet<>();
+            for (int c = 0; c < Math.max(1, chunks) && n > 0; c++) {
+                expected.add(java.util.List.of((int) ((long) n * c / Math.max(1, chunks)),
+                        (int) ((long) n * (c + 1) / Math.max(1, chunks))));
+            }
+            for (int round = 0; round < 3; round++) {
+                java.util.Set<java.util.List<Integer>> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                Parallel.forRange(n, grain, (from, to) -> seen.add(java.util.List.of(from, to)));
+                assertThat(seen).as("n %d, grain %d, %d threads", n, grain, threads).isEqualTo(expected);
+            }
+            assertThat(chunks).isLessThanOrEqualTo(threads == 1 ? 1 : Parallel.CHUNKS_PER_THREAD * threads);
+            if (chunks > 1) {
+                assertThat(n / chunks).isGreaterThanOrEqualTo(grain);
+            }
+        });
     }
 
     /** Chunks go to whichever thread is free: while one chunk holds a thread, the other thread runs all the rest. */
     @Test
     void aSlowChunkDoesNotHoldUpTheOthers() {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
-            Thread caller = Thread.currentThread();
-            java.util.concurrent.atomic.AtomicInteger byWorker = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.atomic.AtomicInteger byCaller = new java.util.concurrent.atomic.AtomicInteger();
-            int chunks = Parallel.chunks(8, 1, 2);
-            Parallel.forRange(8, 1, (from, to) -> {
-                boolean worker = Thread.currentThread() != caller;
-                int mine = (worker ? byWorker : byCaller).incrementAndGet();
-                try {
-                    // the worker's first chunk is slow (a descheduled vCPU); every chunk takes some time
-                    Thread.sleep(worker && mine == 1 ? 600 : 20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            assertThat(byWorker.get() + byCaller.get()).isEqualTo(chunks);
-            assertThat(byWorker.get()).as("chunks the slowed worker ran").isEqualTo(1);
-        } finally {
-            Parallel.setThreads(before);
-        }
+        Parallel.setThreads(2);
+        Thread caller = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicInteger byWorker = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger byCaller = new java.util.concurrent.atomic.AtomicInteger();
+        int chunks = Parallel.chunks(8, 1, 2);
+        Parallel.forRange(8, 1, (from, to) -> {
+            boolean worker = Thread.currentThread() != caller;
+            int mine = (worker ? byWorker : byCaller).incrementAndGet();
+            try {
+                // the worker's first chunk is slow (a descheduled vCPU); every chunk takes some time
+                Thread.sleep(worker && mine == 1 ? 600 : 20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(byWorker.get() + byCaller.get()).isEqualTo(chunks);
+        assertThat(byWorker.get()).as("chunks the slowed worker ran").isEqualTo(1);
     }
 
     @Test
     void forRangeRethrowsAFailureFromAnyChunkAndStaysUsable() {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
-            assertThatThrownBy(() -> Parallel.forRange(100, 1, (from, to) -> {
-                if (from > 0) {
-                    throw new IllegalStateException("worker chunk");
-                }
-            })).isInstanceOf(IllegalStateException.class).hasMessage("worker chunk");
-            assertThatThrownBy(() -> Parallel.forRange(100, 1, (from, to) -> {
-                if (from == 0) {
-                    throw new IllegalArgumentException("caller chunk");
-                }
-            })).isInstanceOf(IllegalArgumentException.class);
-            int[] sum = new int[1];
-            Parallel.forRange(10, 1, (from, to) -> {
-                synchronized (sum) {
-                    sum[0] += to - from;
-                }
-            });
-            assertThat(sum[0]).isEqualTo(10);
-        } finally {
-            Parallel.setThreads(before);
-        }
+        Parallel.setThreads(2);
+        assertThatThrownBy(() -> Parallel.forRange(100, 1, (from, to) -> {
+            if (from > 0) {
+                throw new IllegalStateException("worker chunk");
+            }
+        })).isInstanceOf(IllegalStateException.class).hasMessage("worker chunk");
+        assertThatThrownBy(() -> Parallel.forRange(100, 1, (from, to) -> {
+            if (from == 0) {
+                throw new IllegalArgumentException("caller chunk");
+            }
+        })).isInstanceOf(IllegalArgumentException.class);
+        int[] sum = new int[1];
+        Parallel.forRange(10, 1, (from, to) -> {
+            synchronized (sum) {
+                sum[0] += to - from;
+            }
+        });
+        assertThat(sum[0]).isEqualTo(10);
     }
 
     @Test
     void concurrentCallersEachGetTheirWholeRange() throws Exception {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
-            int rounds = 200;
-            long[] totals = new long[2];
-            Thread[] callers = new Thread[2];
-            for (int c = 0; c < 2; c++) {
-                int id = c;
-                callers[c] = new Thread(() -> {
-                    for (int round = 0; round < rounds; round++) {
-                        long[] local = new long[1];
-                        Parallel.forRange(1000, 1, (from, to) -> {
-                            long s = 0;
-                            for (int i = from; i < to; i++) {
-                                s += i;
-                            }
-                            synchronized (local) {
-                                local[0] += s;
-                            }
-                        });
-                        totals[id] += local[0];
-                    }
-                });
-                callers[c].start();
-            }
-            for (Thread t : callers) {
-                t.join();
-            }
-            assertThat(totals).containsExactly(rounds * 499500L, rounds * 499500L);
-        } finally {
-            Parallel.setThreads(before);
+        Parallel.setThreads(2);
+        int rounds = 200;
+        long[] totals = new long[2];
+        Thread[] callers = new Thread[2];
+        for (int c = 0; c < 2; c++) {
+            int id = c;
+            callers[c] = new Thread(() -> {
+                for (int round = 0; round < rounds; round++) {
+                    long[] local = new long[1];
+                    Parallel.forRange(1000, 1, (from, to) -> {
+                        long s = 0;
+                        for (int i = from; i < to; i++) {
+                            s += i;
+                        }
+                        synchronized (local) {
+                            local[0] += s;
+                        }
+                    });
+                    totals[id] += local[0];
+                }
+            });
+            callers[c].start();
         }
+        for (Thread t : callers) {
+            t.join();
+        }
+        assertThat(totals).containsExactly(rounds * 499500L, rounds * 499500L);
     }
 }

@@ -6,14 +6,17 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.secateur.tensor.Rng;
 import org.secateur.testing.Generators;
+import org.secateur.testing.RestoresThreads;
 
 /**
  * Every SIMD kernel against the scalar reference, on random lengths chosen around the vector length (tails of
  * 0, 1, L-1, L+1 ...) and at random offsets. Tolerances follow the error of the operation: exact for IEEE-exact
  * arithmetic, a few ulps for transcendental functions, and {@code n * eps * sum|terms|} for reordered sums.
  */
+@ExtendWith(RestoresThreads.class)
 class KernelPropertiesTest {
     private static final Kernels SIMD = Kernels.get();
     private static final Kernels REF = Kernels.scalar();
@@ -256,18 +259,13 @@ class KernelPropertiesTest {
         int k = 130;
         float[] a = random(r, m * k, 1);
         float[] b = random(r, k * n, 1);
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(1);
-            float[] one = new float[m * n];
-            SIMD.gemm(false, false, m, n, k, a, 0, b, 0, one, 0, false);
-            Parallel.setThreads(2);
-            float[] two = new float[m * n];
-            SIMD.gemm(false, false, m, n, k, a, 0, b, 0, two, 0, false);
-            assertThat(two).containsExactly(one);
-        } finally {
-            Parallel.setThreads(before);
-        }
+        Parallel.setThreads(1);
+        float[] one = new float[m * n];
+        SIMD.gemm(false, false, m, n, k, a, 0, b, 0, one, 0, false);
+        Parallel.setThreads(2);
+        float[] two = new float[m * n];
+        SIMD.gemm(false, false, m, n, k, a, 0, b, 0, two, 0, false);
+        assertThat(two).containsExactly(one);
     }
 
     private static void assertClose(float[] actual, float[] expected, float relTol, String what) {

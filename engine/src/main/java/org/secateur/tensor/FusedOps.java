@@ -303,11 +303,25 @@ final class FusedOps {
                             relu);
                     return;
                 }
-                for (int p = p0; p < p1; p++) {
-                    if (x.f() != null) {
-                        pool(x.f(), p * hw, y.f(), p * ohw, arg, p * ohw);
-                    } else {
+                if (x.d() != null) {
+                    for (int p = p0; p < p1; p++) {
                         pool(x.d(), p * hw, y.d(), p * ohw, arg, p * ohw);
+                    }
+                    return;
+                }
+                // float32 windows other than 2 x 2 go through the float64 loop a plane at a time: widening is exact,
+                // the comparisons and ReLU are the same, and the winner narrows back to the value it came from
+                double[] plane = new double[hw];
+                double[] pooled = new double[ohw];
+                for (int p = p0; p < p1; p++) {
+                    float[] xf = x.f();
+                    for (int i = 0; i < hw; i++) {
+                        plane[i] = xf[p * hw + i];
+                    }
+                    pool(plane, 0, pooled, 0, arg, p * ohw);
+                    float[] yf = y.f();
+                    for (int i = 0; i < ohw; i++) {
+                        yf[p * ohw + i] = (float) pooled[i];
                     }
                 }
             });
@@ -318,37 +332,6 @@ final class FusedOps {
         private boolean twoByTwo() {
             return g.kh() == 2 && g.kw() == 2 && g.sh() == 2 && g.sw() == 2 && g.ph() == 0 && g.pw() == 0
                     && g.dh() == 1 && g.dw() == 1;
-        }
-
-        private void pool(float[] x, int xo, float[] y, int yo, int[] arg, int ao) {
-            int oh = g.outHeight();
-            int ow = g.outWidth();
-            int w = g.width();
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    float best = 0;
-                    int bestIdx = -1;
-                    boolean first = true;
-                    for (int ki = 0; ki < g.kh(); ki++) {
-                        int iy = oy * g.sh() - g.ph() + ki * g.dh();
-                        for (int kj = 0; kj < g.kw(); kj++) {
-                            int ix = ox * g.sw() - g.pw() + kj * g.dw();
-                            boolean inside = iy >= 0 && iy < g.height() && ix >= 0 && ix < w;
-                            float v = inside ? x[xo + iy * w + ix] : Float.NEGATIVE_INFINITY;
-                            if (relu && inside) {
-                                v = (float) UnaryOp.RELU.apply(v);
-                            }
-                            if (first || (best == best && (v > best || v != v))) {
-                                best = v;
-                                bestIdx = inside ? iy * w + ix : -1;
-                                first = false;
-                            }
-                        }
-                    }
-                    y[yo + oy * ow + ox] = best;
-                    arg[ao + oy * ow + ox] = relu && !(best > 0) ? -1 : bestIdx;
-                }
-            }
         }
 
         private void pool(double[] x, int xo, double[] y, int yo, int[] arg, int ao) {

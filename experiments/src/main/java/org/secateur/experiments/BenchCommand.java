@@ -165,7 +165,7 @@ final class BenchCommand implements Callable<Integer> {
             units += 2;
         }
         if (runs("gemm")) {
-            units += (quick ? 4 : 5) + 4 + (t > 1 ? 1 : 0);
+            units += gemmShapes().size() + (t > 1 ? 1 : 0);
         }
         units += (runs("conv") ? 1 : 0) + (runs("train") ? 2 : 0) + (runs("hvp") ? 1 : 0);
         return units + (epochs > 0 && runs("epochs") ? 2 * epochs : 0);
@@ -245,7 +245,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private record Shape(String name, int m, int n, int k, boolean transB) {}
 
-    private void gemm(int t) {
+    private List<Shape> gemmShapes() {
         List<Shape> shapes = new ArrayList<>();
         for (int s : quick ? new int[] {128, 256, 512, 1024} : new int[] {128, 256, 512, 1024, 2048}) {
             shapes.add(new Shape(Integer.toString(s), s, s, s, false));
@@ -255,8 +255,12 @@ final class BenchCommand implements Callable<Integer> {
         shapes.add(new Shape("lenet_fc2", 128, 100, 300, false));
         shapes.add(new Shape("lenet_fc1_nt", 128, 300, 784, true));
         shapes.add(new Shape("lenet_fc2_nt", 128, 100, 300, true));
+        return shapes;
+    }
+
+    private void gemm(int t) {
         Kernels k = Kernels.get();
-        for (Shape sh : shapes) {
+        for (Shape sh : gemmShapes()) {
             Rng rng = new Rng(sh.m() * 31L + sh.n());
             float[] a = Tensor.normal(rng, 0, 1, DType.F32, sh.m() * sh.k()).floats();
             float[] b = Tensor.normal(rng, 0, 1, DType.F32, sh.k() * sh.n()).floats();

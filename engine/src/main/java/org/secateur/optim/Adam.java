@@ -2,6 +2,7 @@ package org.secateur.optim;
 
 import java.util.List;
 import org.secateur.nn.Parameter;
+import org.secateur.tensor.kernels.Kernels;
 
 /**
  * Adam (Kingma &amp; Ba 2015, Algorithm 1) in {@code torch.optim.Adam}'s form, with L2 weight decay added to the
@@ -51,8 +52,8 @@ public class Adam extends Optimizer {
         double[] m = state[0];
         double[] v = state[1];
         double lr = lr();
-        double stepSize = lr / (1 - Math.pow(beta1, step));
-        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        double stepSize = stepSize(step);
+        double bc2Sqrt = bc2Sqrt(step);
         double coupledDecay = decoupled ? 0 : weightDecay;
         double shrink = decoupled ? 1 - lr * weightDecay : 1;
         for (int i = 0; i < n; i++) {
@@ -61,6 +62,27 @@ public class Adam extends Optimizer {
             v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
             w[i] = w[i] * shrink - stepSize * m[i] / (Math.sqrt(v[i]) / bc2Sqrt + eps);
         }
+    }
+
+    @Override
+    protected final int updateFloats(float[] w, float[] g, float[][] state, float[] mask, int from, int to,
+                                     long step) {
+        if (!Kernels.vectorized()) {
+            return from;
+        }
+        double lr = lr();
+        return VectorRules.adam(this, w, g, state[0], state[1], mask, from, to, stepSize(step), bc2Sqrt(step),
+                decoupled ? 0 : weightDecay, decoupled ? 1 - lr * weightDecay : 1);
+    }
+
+    /** {@code lr / (1 - beta1^t)}: the step with the first moment's bias correction. */
+    private double stepSize(long step) {
+        return lr() / (1 - Math.pow(beta1, step));
+    }
+
+    /** {@code sqrt(1 - beta2^t)}: the second moment's bias correction, under the root. */
+    private double bc2Sqrt(long step) {
+        return Math.sqrt(1 - Math.pow(beta2, step));
     }
 
     @Override

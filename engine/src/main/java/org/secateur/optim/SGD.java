@@ -85,7 +85,7 @@ public final class SGD extends Optimizer {
     @Override
     protected int updateFloats(float[] w, float[] g, float[][] state, float[] mask, int from, int to, long step) {
         return Kernels.vectorized()
-                ? SgdVectors.update(this, w, g, state.length == 0 ? null : state[0], mask, from, to, step == 1)
+                ? VectorRules.sgd(this, w, g, state.length == 0 ? null : state[0], mask, from, to, step == 1)
                 : from;
     }
 

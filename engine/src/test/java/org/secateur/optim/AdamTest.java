@@ -104,4 +104,19 @@ class AdamTest {
         }
         assertThat(p32.data().toDoubleArray()).containsExactly(p64.data().toDoubleArray(), within(1e-5));
     }
+
+    @Test
+    void fusedFloat32StepGivesTheReferenceRulesBits() {
+        qt().withExamples(40).forAll(Generators.seeds()).checkAssert(seed -> {
+            Rng r = new Rng(seed);
+            double lr = r.nextDouble() * 0.1;
+            double beta1 = r.nextDouble() * 0.99;
+            double beta2 = r.nextDouble() * 0.999;
+            double eps = r.nextInt(2) == 0 ? 1e-8 : r.nextDouble();
+            double wd = r.nextInt(2) * 0.1 * r.nextDouble();
+            boolean decoupled = r.nextInt(2) == 0;
+            FusedRules.requireSameBits(r, ps -> decoupled ? new AdamW(ps, lr, beta1, beta2, eps, wd)
+                    : new Adam(ps, lr, beta1, beta2, eps, wd));
+        });
+    }
 }

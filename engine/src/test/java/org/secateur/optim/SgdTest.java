@@ -104,37 +104,12 @@ class SgdTest {
     void fusedFloat32StepGivesTheReferenceRulesBits() {
         qt().withExamples(40).forAll(Generators.seeds()).checkAssert(seed -> {
             Rng r = new Rng(seed);
-            // vector tails, the 512-element chunks, and now and then a size split over threads
-            int n = r.nextInt(8) == 0 ? 70_000 + r.nextInt(100) : 1 + r.nextInt(1300);
             double lr = r.nextDouble();
             double mu = r.nextInt(3) == 0 ? 0 : r.nextDouble();
             boolean nesterov = mu > 0 && r.nextInt(2) == 0;
             double damp = nesterov ? 0 : r.nextDouble() * r.nextInt(2);
             double wd = r.nextInt(2) * 0.1 * r.nextDouble();
-            Tensor w0 = Generators.normal(r.nextLong(), DType.F32, n);
-            Tensor mask = r.nextInt(2) == 0 ? null
-                    : Generators.uniform(r.nextLong(), 0, 1, DType.F32, n).gt(0.3).to(DType.F32).copy();
-            Parameter fused = new Parameter(w0.copy());
-            Parameter reference = new Parameter(w0.copy());
-            if (mask != null) {
-                fused.setMask(mask);
-                reference.setMask(mask);
-            }
-            SGD a = new SGD(List.of(fused), lr, mu, damp, wd, nesterov);
-            SGD b = new SGD(List.of(reference), lr, mu, damp, wd, nesterov);
-            b.fused(false);
-            for (int t = 0; t < 3; t++) {
-                Tensor g = Generators.normal(r.nextLong(), DType.F32, n);
-                fused.data().setGrad(g.copy());
-                reference.data().setGrad(g.copy());
-                a.step();
-                b.step();
-            }
-            assertThat(fused.data().floats()).isEqualTo(reference.data().floats());
-            if (mu != 0) {
-                assertThat(a.state(fused, "momentum_buffer").floats())
-                        .isEqualTo(b.state(reference, "momentum_buffer").floats());
-            }
+            FusedRules.requireSameBits(r, ps -> new SGD(ps, lr, mu, damp, wd, nesterov));
         });
     }
 

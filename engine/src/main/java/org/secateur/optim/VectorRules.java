@@ -8,14 +8,14 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link SGD}'s rule on float32 arrays in one pass with the Vector API: each vector of floats is widened to float64
- * lanes, goes through the same operations in the same order as {@link SGD#update}, and is rounded once when
- * stored, so the bits are the reference's. The reference streams each chunk through five scalar widening and
- * narrowing loops and the rule's own; this reads and writes each array once. Loaded only when the Vector API
- * module is enabled.
+ * The update rules of {@link SGD} and {@link Adam} on float32 arrays in one pass with the Vector API: each vector of
+ * floats is widened to float64 lanes, goes through the same operations in the same order as the rule's
+ * {@code update}, and is rounded once when stored, so the bits are the reference's. The reference streams each chunk
+ * through scalar widening and narrowing loops and the rule's own; this reads and writes each array once. Loaded only
+ * when the Vector API module is enabled.
  */
-final class SgdVectors {
-    private SgdVectors() {}
+final class VectorRules {
+    private VectorRules() {}
 
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     /** Floats with {@link #D}'s lane count, so that one conversion widens a vector of them. */
@@ -28,7 +28,7 @@ final class SgdVectors {
      * momentum) where {@code mask} (nullable) is nonzero; pruned entries keep their value and get zero momentum.
      * Returns where the scalar rule has to take over.
      */
-    static int update(SGD sgd, float[] w, float[] g, float[] b, float[] mask, int from, int to, boolean first) {
+    static int sgd(SGD sgd, float[] w, float[] g, float[] b, float[] mask, int from, int to, boolean first) {
         double lr = sgd.lr();
         double wd = sgd.weightDecay;
         double momentum = sgd.momentum;
@@ -54,6 +54,36 @@ final class SgdVectors {
             if (b1 != null) {
                 narrow(b1, b, i);
             }
+        }
+        return end;
+    }
+
+    /**
+     * Adam's step on the whole vectors of {@code [from, to)}, with the moments {@code m} and {@code v}, where
+     * {@code mask} (nullable) is nonzero; pruned entries keep their value and get zero moments. The step's scalars
+     * are the caller's, computed as {@link Adam#update} computes them. Returns where the scalar rule takes over.
+     */
+    static int adam(Adam adam, float[] w, float[] g, float[] m, float[] v, float[] mask, int from, int to,
+                    double stepSize, double bc2Sqrt, double coupledDecay, double shrink) {
+        double beta1 = adam.beta1;
+        double beta2 = adam.beta2;
+        double eps = adam.eps;
+        int end = from + (to - from) / L * L;
+        for (int i = from; i < end; i += L) {
+            DoubleVector w0 = widen(w, i);
+            DoubleVector gi = widen(g, i).add(w0.mul(coupledDecay));
+            DoubleVector m1 = widen(m, i).mul(beta1).add(gi.mul(1 - beta1));
+            DoubleVector v1 = widen(v, i).mul(beta2).add(gi.mul(1 - beta2).mul(gi));
+            DoubleVector w1 = w0.mul(shrink).sub(m1.mul(stepSize).div(v1.sqrt().div(bc2Sqrt).add(eps)));
+            if (mask != null) {
+                VectorMask<Double> pruned = FloatVector.fromArray(F, mask, i).compare(VectorOperators.EQ, 0f).cast(D);
+                w1 = w1.blend(w0, pruned);
+                m1 = m1.blend(0.0, pruned);
+                v1 = v1.blend(0.0, pruned);
+            }
+            narrow(w1, w, i);
+            narrow(m1, m, i);
+            narrow(v1, v, i);
         }
         return end;
     }

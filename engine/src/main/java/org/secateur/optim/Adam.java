@@ -51,11 +51,10 @@ public class Adam extends Optimizer {
     protected final void update(double[] w, double[] g, double[][] state, int n, long step) {
         double[] m = state[0];
         double[] v = state[1];
-        double lr = lr();
         double stepSize = stepSize(step);
         double bc2Sqrt = bc2Sqrt(step);
-        double coupledDecay = decoupled ? 0 : weightDecay;
-        double shrink = decoupled ? 1 - lr * weightDecay : 1;
+        double coupledDecay = coupledDecay();
+        double shrink = shrink();
         for (int i = 0; i < n; i++) {
             double gi = g[i] + coupledDecay * w[i];
             m[i] = beta1 * m[i] + (1 - beta1) * gi;
@@ -70,9 +69,18 @@ public class Adam extends Optimizer {
         if (!Kernels.vectorized()) {
             return from;
         }
-        double lr = lr();
         return VectorRules.adam(this, w, g, state[0], state[1], mask, from, to, stepSize(step), bc2Sqrt(step),
-                decoupled ? 0 : weightDecay, decoupled ? 1 - lr * weightDecay : 1);
+                coupledDecay(), shrink());
+    }
+
+    /** The weight decay added to the gradient: Adam's L2 term, none for AdamW. */
+    private double coupledDecay() {
+        return decoupled ? 0 : weightDecay;
+    }
+
+    /** The factor the values shrink by before the step: AdamW's decoupled decay, 1 for Adam. */
+    private double shrink() {
+        return decoupled ? 1 - lr() * weightDecay : 1;
     }
 
     /** {@code lr / (1 - beta1^t)}: the step with the first moment's bias correction. */

@@ -311,15 +311,15 @@ final class FusedOps {
                 }
                 // float32 windows other than 2 x 2 go through the float64 loop a plane at a time: widening is exact,
                 // the comparisons and ReLU are the same, and the winner narrows back to the value it came from
+                float[] xf = x.f();
+                float[] yf = y.f();
                 double[] plane = new double[hw];
                 double[] pooled = new double[ohw];
                 for (int p = p0; p < p1; p++) {
-                    float[] xf = x.f();
                     for (int i = 0; i < hw; i++) {
                         plane[i] = xf[p * hw + i];
                     }
                     pool(plane, 0, pooled, 0, arg, p * ohw);
-                    float[] yf = y.f();
                     for (int i = 0; i < ohw; i++) {
                         yf[p * ohw + i] = (float) pooled[i];
                     }

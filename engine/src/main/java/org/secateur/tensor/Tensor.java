@@ -271,15 +271,19 @@ public final class Tensor {
     private boolean allFinite(int n) {
         int grain = 1 << 15;
         if (Parallel.chunks(n, grain, Parallel.threads()) <= 1) {
-            return f != null ? K.allFinite(f, 0, n) : K.allFinite(d, 0, n);
+            return allFinite(0, n);                 // without the closure: the optimizer's step allocates nothing
         }
         boolean[] bad = new boolean[1];
         Parallel.forRange(n, grain, (from, to) -> {
-            if (!(f != null ? K.allFinite(f, from, to - from) : K.allFinite(d, from, to - from))) {
+            if (!allFinite(from, to)) {
                 bad[0] = true;
             }
         });
         return !bad[0];
+    }
+
+    private boolean allFinite(int from, int to) {
+        return f != null ? K.allFinite(f, from, to - from) : K.allFinite(d, from, to - from);
     }
 
     void checkFinite(String where) {
